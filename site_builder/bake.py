@@ -1,0 +1,79 @@
+"""Baking: an assertion embedded in its badge image (Open Badges Baking Specification).
+
+The site bakes in the browser at download time (themes/default/assets/site.js) so that
+no per-assertion image is stored; this module does the same for ``badgesite bake``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import struct
+import zlib
+from datetime import datetime
+from pathlib import Path
+
+from site_builder.config import SiteConfig
+from site_builder.errors import BadgesiteError
+from site_builder.issuing import assertion_file
+from site_builder.load.content import load_site
+from site_builder.load.images import PNG_MAGIC
+from site_builder.serialise import ob2
+
+OB2_SVG_NAMESPACE = "http://openbadges.org"
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def bake_png(image: bytes, keyword: str, text: str) -> bytes:
+    """Insert an uncompressed iTXt chunk after IHDR, replacing one with the same keyword."""
+    if not image.startswith(PNG_MAGIC):
+        raise BadgesiteError("not a PNG image")
+    out, at = [image[:8]], 8
+    marker = keyword.encode("latin-1") + b"\0"
+    while at < len(image):
+        (length,) = struct.unpack(">I", image[at:at + 4])
+        kind, end = image[at + 4:at + 8], at + 12 + length
+        if not (kind == b"iTXt" and image[at + 8:at + 8 + len(marker)] == marker):
+            out.append(image[at:end])
+        if kind == b"IHDR":
+            out.append(_chunk(b"iTXt", marker + b"\0\0\0\0" + text.encode("utf-8")))
+        at = end
+    return b"".join(out)
+
+
+def bake_svg(svg: bytes, element: str, namespace: str, verify: str, text: str) -> bytes:
+    """Insert ``<openbadges:ELEMENT verify=...>`` with the JSON right after the <svg> tag."""
+    source = svg.decode("utf-8")
+    source = re.sub(r"<openbadges:(assertion|credential)\b.*?</openbadges:\1>", "", source, flags=re.S)
+    match = re.search(r"<svg\b[^>]*>", source)
+    if not match:
+        raise BadgesiteError("not an SVG image")
+    tag = match.group(0)
+    if "xmlns:openbadges=" not in tag:
+        tag = tag.replace("<svg", f'<svg xmlns:openbadges="{namespace}"', 1)
+    body = "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
+    verify_attr = verify.replace("&", "&amp;").replace('"', "&quot;")
+    baked = f'<openbadges:{element} verify="{verify_attr}">{body}</openbadges:{element}>'
+    return (source[:match.start()] + tag + baked + source[match.end():]).encode("utf-8")
+
+
+def bake_assertion(config: SiteConfig, ref: str, output: Path | None = None) -> Path:
+    """Write the baked badge of one assertion, as hosted on the site."""
+    uid = assertion_file(config, ref).stem
+    site = load_site(config, datetime.now(config.zone))
+    assertion = site.assertions[uid]
+    if assertion.revoked:
+        raise BadgesiteError(f"{uid} is revoked: a revoked badge is not baked")
+    image = site.achievements[assertion.achievement].image
+    document = ob2.assertion(config.base_url, assertion)
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    if image.media_type == "image/png":
+        data = bake_png(image.data, "openbadges", text)
+    else:
+        data = bake_svg(image.data, "assertion", OB2_SVG_NAMESPACE, document["id"], text)
+    target = output or Path(f"{uid}.{image.extension}")
+    target.write_bytes(data)
+    return target

@@ -1,0 +1,99 @@
+"""The ``badgesite`` command. Library errors become a clean message and an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import traceback
+from pathlib import Path
+from typing import Callable
+
+from site_builder import __version__, commands
+from site_builder.errors import BadgesiteError
+
+log = logging.getLogger("site_builder")
+
+
+def _site_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--site", type=Path, default=Path("."), metavar="DIR",
+                   help="the site folder, where site.toml is (default: the current folder)")
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="badgesite", description="Open Badges static sites.")
+    top.add_argument("--version", action="version", version=f"badgesite {__version__}")
+    top.add_argument("--debug", action="store_true", help="show tracebacks and debug logging")
+    top.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("new", help="scaffold a new site that builds at once")
+    p.add_argument("directory", type=Path)
+    p.add_argument("--base-url", required=True, help="e.g. https://user.github.io/my-site/")
+    p.add_argument("--title", default="", help="site title (default: from the folder name)")
+
+    for name, text in (("build", "build the site into output/"), ("check", "run every content check, write nothing")):
+        p = sub.add_parser(name, help=text)
+        _site_arg(p)
+        if name == "build":
+            p.add_argument("--base-url", help="build a preview for another address (forks, local testing)")
+
+    p = sub.add_parser("serve", help="preview with live reload; rebuilds on change")
+    _site_arg(p)
+    p.add_argument("--port", type=int, default=8000)
+
+    p = sub.add_parser("issue", help="award an achievement to one earner or a CSV roster")
+    _site_arg(p)
+    p.add_argument("achievement", help="achievement slug or path of its file")
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--to", metavar="EMAIL", help="the earner's email (stored only hashed)")
+    who.add_argument("--csv", type=Path, metavar="ROSTER", help="CSV with name,email[,evidence,narrative]")
+    p.add_argument("--name", help="the earner's display name (with --to)")
+    p.add_argument("--evidence", metavar="URL", help="evidence URL (with --to)")
+    p.add_argument("--narrative", metavar="TEXT", help="Markdown narrative of this award (with --to)")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="issue date (default: today)")
+    p.add_argument("--expires", metavar="YYYY-MM-DD", help="expiry date")
+
+    p = sub.add_parser("revoke", help="revoke an assertion (final)")
+    _site_arg(p)
+    p.add_argument("assertion", help="assertion id, file or URL")
+    p.add_argument("--reason", required=True)
+
+    p = sub.add_parser("reissue", help="issue a corrected copy of an assertion and revoke the old one")
+    _site_arg(p)
+    p.add_argument("assertion")
+    p.add_argument("--name", help="corrected earner display name")
+    p.add_argument("--reason", default="Reissued with corrections")
+
+    p = sub.add_parser("unpublish", help="remove an assertion from the site entirely (takedown)")
+    _site_arg(p)
+    p.add_argument("assertion")
+
+    p = sub.add_parser("bake", help="write a baked PNG/SVG badge image of an assertion")
+    _site_arg(p)
+    p.add_argument("assertion")
+    p.add_argument("-o", "--output", type=Path, help="file to write (default: <id>.<png|svg>)")
+    return top
+
+
+HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "new": commands.new, "build": commands.build, "check": commands.check, "serve": commands.serve,
+    "issue": commands.issue, "revoke": commands.revoke, "reissue": commands.reissue,
+    "unpublish": commands.unpublish, "bake": commands.bake,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    level = logging.DEBUG if args.debug else logging.WARNING if args.quiet else logging.INFO
+    logging.basicConfig(level=level, format="%(levelname)s: %(message)s" if args.debug else "%(message)s",
+                        stream=sys.stderr, force=True)
+    try:
+        return HANDLERS[args.command](args)
+    except BadgesiteError as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,244 @@
+"""Admin commands that change content: issue, revoke, reissue, unpublish.
+
+They write content files (never output/). Emails are hashed before anything is written;
+plaintext goes only to the git-ignored mail-merge list in ``rosters/``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+import re
+import secrets
+import subprocess
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from site_builder.config import SiteConfig
+from site_builder.errors import BadgesiteError
+from site_builder.identity import hash_email, new_identity, normalise_email
+from site_builder.load.content import load_site
+from site_builder.model import UID, Site
+
+log = logging.getLogger(__name__)
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    name: str
+    email: str
+    evidence: str = ""
+    narrative: str = ""
+
+
+@dataclass
+class IssueResult:
+    created: list[Path] = field(default_factory=list)
+    skipped: list[RosterRow] = field(default_factory=list)
+    mail_merge: Path | None = None
+
+
+def read_roster(path: Path) -> list[RosterRow]:
+    """A CSV with a header naming at least ``name`` and ``email``."""
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            fields = {(f or "").strip().lower() for f in reader.fieldnames or []}
+            if not {"name", "email"} <= fields:
+                raise BadgesiteError(f"{path}: the header must name the columns 'name' and 'email'")
+            rows = []
+            for number, raw in enumerate(reader, start=2):
+                row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
+                if not row.get("name") or not _EMAIL.match(row.get("email", "")):
+                    raise BadgesiteError(f"{path}:{number}: each row needs a name and a valid email")
+                rows.append(RosterRow(row["name"], row["email"], row.get("evidence", ""), row.get("narrative", "")))
+            return rows
+    except OSError as exc:
+        raise BadgesiteError(f"{path}: {exc.strerror}") from exc
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def _slugify(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60].strip("-")
+    return slug or "earner"
+
+
+def _today(config: SiteConfig) -> str:
+    return datetime.now(config.zone).date().isoformat()
+
+
+def _check_date(value: str | None, what: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError as exc:
+        raise BadgesiteError(f"{what} must be a date YYYY-MM-DD, got {value!r}") from exc
+
+
+def _git_ignores(config: SiteConfig, relative: str) -> bool | None:
+    try:
+        done = subprocess.run(["git", "check-ignore", "-q", relative], cwd=config.root,
+                              capture_output=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return {0: True, 1: False}.get(done.returncode)
+
+
+def _achievement_slug(site: Site, ref: str) -> str:
+    slug = Path(ref).stem if ref.endswith(".json") else ref
+    if slug not in site.achievements:
+        known = ", ".join(site.achievements) or "none"
+        raise BadgesiteError(f"no achievement {ref!r} (known: {known})")
+    return slug
+
+
+def issue(config: SiteConfig, achievement: str, rows: list[RosterRow],
+          issued: str | None = None, expires: str | None = None) -> IssueResult:
+    """Write one assertion per new row (and earner files for new earners)."""
+    site = load_site(config, datetime.now(config.zone))
+    slug = _achievement_slug(site, achievement)
+    issued_on = _check_date(issued, "--date") or _today(config)
+    expires_on = _check_date(expires, "--expires")
+    content = config.path("content")
+    earner_ids = [(i.salt, i.identity, e.slug) for e in site.earners.values() for i in e.identities]
+    held = [a.recipient for a in site.assertions_of(slug) if not a.revoked]
+    taken = set(site.earners)
+    result, merge_rows = IssueResult(), []
+    for row in rows:
+        email = normalise_email(row.email)
+        if not _EMAIL.match(email):
+            raise BadgesiteError(f"not an email address: {row.email!r}")
+        if any(hash_email(email, r.salt) == r.identity for r in held):
+            result.skipped.append(row)
+            continue
+        earner = next((s for salt, h, s in earner_ids if hash_email(email, salt) == h), "")
+        if not earner:
+            earner = base = _slugify(row.name)
+            n = 2
+            while earner in taken:
+                earner, n = f"{base}-{n}", n + 1
+            taken.add(earner)
+            ident = new_identity(email)
+            earner_ids.append((ident.salt, ident.identity, earner))
+            _write_json(content / "earners" / f"{earner}.json", {
+                "name": row.name.strip(),
+                "listed": True,
+                "identities": [{"type": "email", "hashed": True, "identity": ident.identity, "salt": ident.salt}],
+            })
+        recipient = new_identity(email)
+        held.append(recipient)
+        uid = secrets.token_hex(16)
+        doc: dict[str, Any] = {
+            "badge": f"../achievements/{slug}.json",
+            "earner": f"../earners/{earner}.json",
+            "recipient": {"type": "email", "hashed": True, "identity": recipient.identity, "salt": recipient.salt},
+            "issuedOn": issued_on,
+        }
+        if expires_on:
+            doc["expires"] = expires_on
+        if row.evidence:
+            doc["evidence"] = [{"id": row.evidence}]
+        if row.narrative:
+            doc["narrative"] = row.narrative
+        path = content / "assertions" / f"{uid}.json"
+        _write_json(path, doc)
+        result.created.append(path)
+        merge_rows.append([row.name, email, f"{config.base_url}assertions/{uid}.html",
+                           f"{config.base_url}assertions/{uid}.json"])
+    if merge_rows:
+        result.mail_merge = _append_mail_merge(config, slug, merge_rows)
+    return result
+
+
+def _append_mail_merge(config: SiteConfig, slug: str, rows: list[list[str]]) -> Path:
+    path = config.root / "rosters" / f"issued-{slug}.csv"
+    if _git_ignores(config, "rosters/x.csv") is False:
+        log.warning("rosters/ is not git-ignored: add it to .gitignore before committing (it holds emails)")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    new = not path.exists()
+    with path.open("a", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        if new:
+            writer.writerow(["name", "email", "verification_url", "assertion_json"])
+        writer.writerows(rows)
+    return path
+
+
+def assertion_file(config: SiteConfig, ref: str) -> Path:
+    """The content file of an assertion named by id, file path or URL."""
+    uid = Path(ref.rstrip("/").split("/")[-1]).stem
+    if not UID.match(uid):
+        raise BadgesiteError(f"not an assertion id, file or URL: {ref!r}")
+    path = config.path("content") / "assertions" / f"{uid}.json"
+    if not path.is_file():
+        raise BadgesiteError(f"no assertion {uid} in {path.parent}")
+    return path
+
+
+def _load(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise BadgesiteError(f"{path}: invalid JSON ({exc})") from exc
+    if not isinstance(data, dict):
+        raise BadgesiteError(f"{path}: not a JSON object")
+    return data
+
+
+def revoke(config: SiteConfig, ref: str, reason: str) -> Path:
+    path = assertion_file(config, ref)
+    data = _load(path)
+    if data.get("revoked") is True:
+        raise BadgesiteError(f"{path.stem} is already revoked (revocation is final)")
+    if not reason.strip():
+        raise BadgesiteError("--reason must not be empty")
+    data["revoked"] = True
+    data["revocationReason"] = reason.strip()
+    _write_json(path, data)
+    return path
+
+
+def reissue(config: SiteConfig, ref: str, reason: str, name: str | None = None) -> Path:
+    """Issue a corrected copy (same award date, new id) and revoke the old one."""
+    old = assertion_file(config, ref)
+    data = _load(old)
+    if data.get("revoked") is True:
+        raise BadgesiteError(f"{old.stem} is revoked: reissue the assertion that replaced it")
+    if name:
+        earner_ref = data.get("earner")
+        if not isinstance(earner_ref, str):
+            raise BadgesiteError(f"{old.stem} has no earner file whose name could be corrected")
+        earner_path = (old.parent / earner_ref).resolve()
+        earner = _load(earner_path)
+        earner["name"] = name.strip()
+        _write_json(earner_path, earner)
+    new = dict(data)
+    new["replaces"] = f"../assertions/{old.stem}.json"
+    new["reissuedOn"] = _today(config)
+    new.pop("id", None)
+    path = old.parent / f"{secrets.token_hex(16)}.json"
+    _write_json(path, new)
+    revoke(config, old.stem, reason)
+    return path
+
+
+def unpublish(config: SiteConfig, ref: str) -> Path:
+    """Delete an assertion's file; references to it from a replacement are dropped too."""
+    path = assertion_file(config, ref)
+    for other in sorted(path.parent.glob("*.json")):
+        if other != path:
+            data = _load(other)
+            if isinstance(data.get("replaces"), str) and Path(data["replaces"]).stem == path.stem:
+                del data["replaces"]
+                _write_json(other, data)
+    path.unlink()
+    return path

@@ -1,0 +1,1 @@
+"""Stage 1: read content files and validate them into a ``model.Site``."""

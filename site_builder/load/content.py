@@ -1,0 +1,269 @@
+"""Read every content file into the model, collecting all diagnostics before failing."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+from site_builder.config import SiteConfig
+from site_builder.errors import ContentError, Diagnostic, relative_name
+from site_builder.load.fields import Fields, is_url
+from site_builder.load.images import ImageProblem, load_image
+from site_builder.load.jsonsource import JsonSource, read_json
+from site_builder.load.references import KINDS, Index, identity
+from site_builder.model import (
+    SLUG, UID, Achievement, Alignment, Assertion, Earner, Evidence, Image, Issuer, Link,
+    Recipient, Site,
+)
+
+log = logging.getLogger(__name__)
+
+TYPES = {
+    "issuers": {"Issuer", "Profile"},
+    "achievements": {"BadgeClass", "Achievement"},
+    "assertions": {"Assertion"},
+    "earners": {"Profile", "Person", "Earner"},
+}
+KNOWN = {
+    "issuers": "name url email description image telephone",
+    "achievements": "name description image issuer creator criteria alignment tags tag "
+                    "creditsAvailable achievementType",
+    "assertions": "badge earner recipient issuedOn expires narrative evidence revoked "
+                  "revocationReason replaces reissuedOn verification",
+    "earners": "name image bio links listed identities",
+}
+COMMON = {"@context", "id", "type", "@language", "related"}
+
+
+class _Run:
+    """State of one load: config, the index of ids, diagnostics, warnings, image cache."""
+
+    def __init__(self, config: SiteConfig, now: datetime) -> None:
+        self.config, self.now = config, now
+        self.diags: list[Diagnostic] = []
+        self.warnings: list[str] = []
+        self.images: dict[str, Image] = {}
+        self.index = Index(config.base_url, config.path("content"))
+
+    def warn(self, source: JsonSource, pointer: str, message: str) -> None:
+        text = str(source.diag(pointer, message))
+        log.warning("%s", text)
+        self.warnings.append(text)
+
+    def image(self, f: Fields, key: str, required: bool) -> Image | None:
+        value = f.raw(key)
+        if isinstance(value, dict):  # OB 3.0 Image object
+            value = value.get("id")
+        if value is None:
+            if required:
+                f.error(key, f"missing required field {key!r}")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            f.error(key, f"{key!r} must name a file in badges/")
+            return None
+        if is_url(value) or value.startswith("data:"):
+            f.error(key, f"remote image {value[:80]!r}: download the file into badges/ and "
+                         "give its path relative to badges/ here")
+            return None
+        badges = self.config.path("badges")
+        path = (badges / value).resolve()
+        if not path.is_relative_to(badges):
+            f.error(key, f"image path {value!r} escapes badges/")
+            return None
+        rel = path.relative_to(badges).as_posix()
+        if rel not in self.images:
+            try:
+                self.images[rel] = load_image(path, rel, self.config.max_image_bytes)
+            except ImageProblem as exc:
+                f.error(key, str(exc))
+                return None
+        return self.images[rel]
+
+    def header(self, kind: str, source: JsonSource, f: Fields) -> tuple[str, ...]:
+        """Check ``type`` and ``id`` and unknown keys; returns related (off-site) ids."""
+        types = f.raw("type")
+        names = [types] if isinstance(types, str) else types if isinstance(types, list) else None
+        if types is not None and (names is None or not any(t in TYPES[kind] for t in names)):
+            f.error("type", f"unknown type {types!r} for content/{kind}/ "
+                            f"(expected {' or '.join(sorted(TYPES[kind]))})")
+        for key in sorted(set(f.data) - COMMON - set(KNOWN[kind].split())):
+            self.warn(source, f.ptr(key), f"unknown field {key!r} ignored")
+        own = self.index.own_id(kind, source.path.stem)
+        given = f.raw("id")
+        related = tuple(f.strings("related"))
+        if given is None or given == own:
+            return related
+        if not isinstance(given, str) or not is_url(given):
+            f.error("id", f"'id' must be an http(s) URL, got {given!r}")
+        elif given.startswith(self.config.base_url):
+            f.error("id", f"id {given!r} does not match this file; its id is {own!r} (or omit 'id')")
+        else:
+            self.warn(source, "/id", f"off-site id {given!r} replaced by {own!r} "
+                                     "(kept as a related identifier)")
+            return (given, *related)
+        return related
+
+
+def _digest(source: JsonSource, *images: Image | None) -> str:
+    h = hashlib.sha256(source.raw)
+    for image in images:
+        h.update(image.digest.encode() if image else b"-")
+    return h.hexdigest()[:32]
+
+
+def _issuer(run: _Run, src: JsonSource, f: Fields, related: tuple[str, ...]) -> Issuer:
+    image = run.image(f, "image", required=False)
+    email = f.text("email", required=True)
+    if email and "@" not in email:
+        f.error("email", f"'email' must be an email address, got {email!r}")
+    return Issuer(src.path.stem, _digest(src, image), f.text("name", True), f.url("url", True),
+                  email, f.text("description"), image, f.text("telephone"), related)
+
+
+def _achievement(run: _Run, src: JsonSource, f: Fields, related: tuple[str, ...]) -> Achievement:
+    image = run.image(f, "image", required=True)
+    issuer = run.index.resolve(f, "issuer" if f.has("issuer") or not f.has("creator") else "creator",
+                               "issuers")
+    criteria = f.sub("criteria") if f.has("criteria") else None
+    narrative = url = ""
+    if criteria is None:
+        f.error("criteria", "missing required field 'criteria'")
+    elif criteria.ok:
+        narrative, url = criteria.text("narrative"), criteria.url("id")
+        if not (narrative or url):
+            criteria.error("", "criteria needs a 'narrative' or an 'id' URL")
+    aligns = tuple(
+        Alignment(a.text("targetName", True), a.url("targetUrl", True), a.text("targetDescription"),
+                  a.text("targetFramework"), a.text("targetCode"), a.text("targetType"))
+        for a in f.objects("alignment") if a.ok
+    )
+    return Achievement(
+        src.path.stem, _digest(src, image), f.text("name", True), f.text("description", True),
+        image, issuer, narrative, url, aligns, f.strings("tags") + f.strings("tag"),  # type: ignore[arg-type]
+        f.number("creditsAvailable"), f.text("achievementType"), related,
+    )
+
+
+def _earner(run: _Run, src: JsonSource, f: Fields, related: tuple[str, ...]) -> Earner:
+    image = run.image(f, "image", required=False)
+    links = tuple(Link(x.text("name", True), x.url("url", True)) for x in f.objects("links") if x.ok)
+    ids = tuple(Recipient(i[1], i[2], i[0]) for x in f.objects("identities") if (i := identity(x, "earner")))
+    return Earner(src.path.stem, _digest(src, image), f.text("name", True), image, f.text("bio"),
+                  links, f.flag("listed", True), ids)
+
+
+def _assertion(run: _Run, src: JsonSource, f: Fields, related: tuple[str, ...]) -> Assertion | None:
+    zone = run.config.zone
+    achievement = run.index.resolve(f, "badge", "achievements")
+    earner = run.index.resolve(f, "earner", "earners", required=False)
+    recipient = identity(f.sub("recipient"), "recipient") if f.has("recipient") else None
+    if not f.has("recipient"):
+        f.error("recipient", "missing required field 'recipient'")
+    issued, expires = f.when("issuedOn", zone, required=True), f.when("expires", zone)
+    if issued and expires and expires <= issued:
+        f.error("expires", "'expires' must be after 'issuedOn'")
+    if issued and issued > run.now:
+        f.error("issuedOn", f"'issuedOn' {issued.isoformat()} is in the future")
+    verification = f.sub("verification") if f.has("verification") else None
+    if verification and verification.ok and verification.text("type") not in ("hosted", "HostedBadge"):
+        verification.error("type", "only hosted verification is supported (or omit 'verification')")
+    evidence = tuple(
+        Evidence(e.url("id"), e.text("name"), e.text("description"), e.text("narrative"),
+                 e.text("genre"), e.text("audience"))
+        for e in f.objects("evidence") if e.ok
+    )
+    replaces = run.index.resolve(f, "replaces", "assertions", required=False)
+    revoked = f.flag("revoked")
+    reason = f.text("revocationReason")
+    if reason and not revoked:
+        f.error("revocationReason", "'revocationReason' given but 'revoked' is not true")
+    if not (achievement and recipient and issued):
+        return None
+    return Assertion(
+        src.path.stem, _digest(src), achievement, Recipient(recipient[1], recipient[2], recipient[0]),
+        issued, earner, expires, f.text("narrative"), evidence, revoked, reason, replaces,
+        f.when("reissuedOn", zone), related,
+    )
+
+
+READERS: dict[str, Callable[..., object]] = {
+    "issuers": _issuer, "achievements": _achievement, "earners": _earner, "assertions": _assertion,
+}
+
+
+def _discover(run: _Run) -> dict[str, list[JsonSource]]:
+    sources: dict[str, list[JsonSource]] = {k: [] for k in KINDS}
+    content = run.config.path("content")
+    if not content.is_dir():
+        run.diags.append(Diagnostic(relative_name(content, run.config.root), "", "content folder not found"))
+        return sources
+    for kind in KINDS:
+        for path in sorted((content / kind).glob("*.json")):
+            name = relative_name(path, run.config.root)
+            stem_ok = UID.match(path.stem) if kind == "assertions" else SLUG.match(path.stem)
+            if not stem_ok:
+                rule = ("a random id of 32 to 64 lowercase hex characters (`badgesite issue` "
+                        "names files so)") if kind == "assertions" else \
+                    "a slug of lowercase letters, digits and inner hyphens"
+                run.diags.append(Diagnostic(name, "", f"file name must be {rule}"))
+                continue
+            source, problem = read_json(path, name)
+            if problem:
+                run.diags.append(problem)
+            elif source:
+                sources[kind].append(source)
+                run.index.stems[kind].add(path.stem)
+    return sources
+
+
+def load_site(config: SiteConfig, now: datetime) -> Site:
+    """Load and validate all content; raise ContentError listing every problem."""
+    run = _Run(config, now)
+    sources = _discover(run)
+    claimed: dict[str, str] = {}
+    for kind in KINDS:  # explicit ids and related ids name objects too; each only once
+        for src in sources[kind]:
+            data = src.data if isinstance(src.data, dict) else {}
+            rel = data.get("related", [])
+            for pointer, value in [("/id", data.get("id"))] + [
+                (f"/related/{i}", v) for i, v in enumerate(rel if isinstance(rel, list) else [])
+            ]:
+                if not isinstance(value, str):
+                    continue
+                if value in claimed and claimed[value] != src.name:
+                    run.diags.append(src.diag(pointer, f"duplicate id {value!r}: also used by {claimed[value]}"))
+                claimed[value] = src.name
+                run.index.aliases[kind][value] = src.path.stem
+    objects: dict[str, dict[str, object]] = {k: {} for k in KINDS}
+    for kind in KINDS:
+        for src in sources[kind]:
+            f = Fields(src, run.diags, src.data)
+            if f.ok:
+                obj = READERS[kind](run, src, f, run.header(kind, src, f))
+                if obj is not None:
+                    objects[kind][src.path.stem] = obj
+    site = Site(objects["issuers"], objects["achievements"], objects["earners"],  # type: ignore[arg-type]
+                objects["assertions"], now, tuple(run.warnings))
+    _cross_check(site, sources, run)
+    if run.diags:
+        raise ContentError(run.diags)
+    return site
+
+
+def _cross_check(site: Site, sources: dict[str, list[JsonSource]], run: _Run) -> None:
+    by_stem = {(k, s.path.stem): s for k in KINDS for s in sources[k]}
+    replaced: dict[str, str] = {}
+    for a in site.assertions.values():
+        src = by_stem["assertions", a.uid]
+        if a.replaces:
+            if a.replaces == a.uid:
+                run.diags.append(src.diag("/replaces", "an assertion cannot replace itself"))
+            elif a.replaces in replaced:
+                run.diags.append(src.diag("/replaces", f"{a.replaces} is already replaced by {replaced[a.replaces]}"))
+            replaced[a.replaces] = a.uid
+    if not site.issuers and not run.diags:
+        run.diags.append(Diagnostic(relative_name(run.config.path("content"), run.config.root) + "/issuers",
+                                    "", "no issuer: add content/issuers/<slug>.json"))

@@ -1,0 +1,202 @@
+"""Stage 2: the model. Frozen dataclasses; each object owns its output paths (and so URLs)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Mapping
+
+from site_builder.errors import OutputPathError
+
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
+UID = re.compile(r"^[0-9a-f]{32,64}$")
+_SAFE_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+def site_path(path: str) -> str:
+    """Check a relative output path: no escape from output/, no odd segments."""
+    segments = path.split("/")
+    if not path or path.startswith("/") or any(
+        s in ("", ".", "..") or not _SAFE_SEGMENT.match(s) for s in segments
+    ):
+        raise OutputPathError(f"refusing output path {path!r}: it would escape or confuse output/")
+    return path
+
+
+@dataclass(frozen=True)
+class Image:
+    """An image from ``badges/``; ``data`` is what is served (SVGs sanitised)."""
+
+    source: str  # path relative to badges/
+    media_type: str  # image/png or image/svg+xml
+    data: bytes
+    digest: str
+    width: int = 0
+    height: int = 0
+
+    @property
+    def extension(self) -> str:
+        return "svg" if self.media_type == "image/svg+xml" else "png"
+
+
+@dataclass(frozen=True)
+class Alignment:
+    target_name: str
+    target_url: str
+    target_description: str = ""
+    target_framework: str = ""
+    target_code: str = ""
+    target_type: str = ""
+
+
+@dataclass(frozen=True)
+class Link:
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Issuer:
+    slug: str
+    digest: str  # of the source file and its image: changes when anything shown changes
+    name: str
+    url: str
+    email: str
+    description: str = ""
+    image: Image | None = None
+    telephone: str = ""
+    related: tuple[str, ...] = ()  # ids this object had on another platform
+
+    def json_path(self) -> str:
+        return site_path(f"issuers/{self.slug}.json")
+
+    def page_path(self) -> str:
+        return site_path(f"issuers/{self.slug}.html")
+
+    def image_path(self) -> str:
+        assert self.image is not None
+        return site_path(f"issuers/{self.slug}.{self.image.extension}")
+
+
+@dataclass(frozen=True)
+class Achievement:
+    slug: str
+    digest: str
+    name: str
+    description: str
+    image: Image
+    issuer: str  # issuer slug
+    criteria_narrative: str = ""
+    criteria_url: str = ""
+    alignments: tuple[Alignment, ...] = ()
+    tags: tuple[str, ...] = ()
+    credits_available: Decimal | None = None
+    achievement_type: str = ""
+    related: tuple[str, ...] = ()
+
+    def json_path(self) -> str:
+        return site_path(f"achievements/{self.slug}.json")
+
+    def page_path(self) -> str:
+        return site_path(f"achievements/{self.slug}.html")
+
+    def image_path(self) -> str:
+        return site_path(f"achievements/{self.slug}.{self.image.extension}")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    id: str = ""
+    name: str = ""
+    description: str = ""
+    narrative: str = ""
+    genre: str = ""
+    audience: str = ""
+
+
+@dataclass(frozen=True)
+class Recipient:
+    identity: str  # "sha256$" + hex
+    salt: str
+    type: str = "email"
+
+
+@dataclass(frozen=True)
+class Earner:
+    slug: str
+    digest: str
+    name: str
+    image: Image | None = None
+    bio: str = ""
+    links: tuple[Link, ...] = ()
+    listed: bool = True
+    identities: tuple[Recipient, ...] = ()
+
+    def page_path(self) -> str:
+        return site_path(f"earners/{self.slug}.html")
+
+    def image_path(self) -> str:
+        assert self.image is not None
+        return site_path(f"earners/{self.slug}.{self.image.extension}")
+
+
+@dataclass(frozen=True)
+class Assertion:
+    uid: str
+    digest: str
+    achievement: str  # achievement slug
+    recipient: Recipient
+    issued_on: datetime
+    earner: str = ""  # earner slug
+    expires: datetime | None = None
+    narrative: str = ""
+    evidence: tuple[Evidence, ...] = ()
+    revoked: bool = False
+    revocation_reason: str = ""
+    replaces: str = ""  # uid of the assertion this one corrects
+    reissued_on: datetime | None = None  # when a correction was issued (award date stays)
+    related: tuple[str, ...] = ()
+
+    def json_path(self) -> str:
+        return site_path(f"assertions/{self.uid}.json")
+
+    def page_path(self) -> str:
+        return site_path(f"assertions/{self.uid}.html")
+
+    def status(self, now: datetime) -> str:
+        """``revoked``, ``expired`` or ``valid`` as of ``now``."""
+        if self.revoked:
+            return "revoked"
+        if self.expires is not None and self.expires <= now:
+            return "expired"
+        return "valid"
+
+
+def _frozen(d: Mapping[str, object]) -> Mapping[str, object]:
+    return MappingProxyType(dict(sorted(d.items())))
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything loaded and cross-checked; the input of every later stage."""
+
+    issuers: Mapping[str, Issuer]
+    achievements: Mapping[str, Achievement]
+    earners: Mapping[str, Earner]
+    assertions: Mapping[str, Assertion]
+    build_time: datetime
+    warnings: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        for name in ("issuers", "achievements", "earners", "assertions"):
+            object.__setattr__(self, name, _frozen(getattr(self, name)))
+
+    def assertions_of(self, achievement: str) -> list[Assertion]:
+        return [a for a in self.assertions.values() if a.achievement == achievement]
+
+    def replaced_by(self) -> dict[str, str]:
+        """uid of a corrected assertion -> uid of its replacement."""
+        return {a.replaces: a.uid for a in self.assertions.values() if a.replaces}

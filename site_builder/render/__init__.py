@@ -1,0 +1,1 @@
+"""Stage 4: render pages from the model through a theme (route table in routes.py)."""

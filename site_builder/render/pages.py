@@ -1,0 +1,109 @@
+"""Template contexts for each kind of page, rendered through the theme environment."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlsplit
+
+from site_builder.model import Achievement, Assertion, Earner, Issuer
+from site_builder.render.text import format_credits, script_json
+from site_builder.serialise import ob2
+
+if TYPE_CHECKING:
+    from site_builder.render.routes import Context
+
+
+def _root(path: str) -> str:
+    """Relative prefix from ``path`` back to the site root (works under any prefix and file://)."""
+    return "../" * path.count("/")
+
+
+def _render(ctx: Context, template: str, path: str, *, root: str | None = None,
+            noindex: bool = False, **values: Any) -> bytes:
+    config = ctx.config
+    page = {
+        "path": path,
+        "url": config.base_url + path,
+        "root": _root(path) if root is None else root,
+        "noindex": noindex,
+    }
+    text = ctx.env.get_template(template).render(
+        site=config, page=page, as_of=ctx.site.build_time, issuers=ctx.site.issuers,
+        achievements=ctx.site.achievements, earners=ctx.site.earners,
+        credits=lambda v: format_credits(v, config.credit_unit, config.credit_unit_plural),
+        **values,
+    )
+    return text.encode("utf-8")
+
+
+def _sorted(assertions: list[Assertion]) -> list[Assertion]:
+    return sorted(assertions, key=lambda a: (a.issued_on, a.uid), reverse=True)
+
+
+def home_page(ctx: Context) -> bytes:
+    return _render(ctx, "index.html", "index.html", counts={
+        slug: len([a for a in ctx.site.assertions_of(slug) if not a.revoked])
+        for slug in ctx.site.achievements
+    })
+
+
+def issuer_page(ctx: Context, issuer: Issuer) -> bytes:
+    own = [a for a in ctx.site.achievements.values() if a.issuer == issuer.slug]
+    return _render(ctx, "issuer.html", issuer.page_path(), issuer=issuer, own=own,
+                   json_url=ctx.config.base_url + issuer.json_path())
+
+
+def achievement_page(ctx: Context, achievement: Achievement) -> bytes:
+    earned = [
+        (a, ctx.site.earners[a.earner]) for a in _sorted(ctx.site.assertions_of(achievement.slug))
+        if a.status(ctx.site.build_time) == "valid" and a.earner and ctx.site.earners[a.earner].listed
+    ]
+    return _render(ctx, "achievement.html", achievement.page_path(), achievement=achievement,
+                   issuer=ctx.site.issuers[achievement.issuer], earned=earned,
+                   json_url=ctx.config.base_url + achievement.json_path())
+
+
+def assertion_page(ctx: Context, assertion: Assertion) -> bytes:
+    base = ctx.config.base_url
+    achievement = ctx.site.achievements[assertion.achievement]
+    issuer = ctx.site.issuers[achievement.issuer]
+    json_url = base + assertion.json_path()
+    host = urlsplit(base).hostname or ""
+    issuer_host = urlsplit(issuer.url).hostname or ""
+    return _render(
+        ctx, "assertion.html", assertion.page_path(), noindex=True,
+        assertion=assertion, achievement=achievement, issuer=issuer,
+        earner=ctx.site.earners.get(assertion.earner),
+        status=assertion.status(ctx.site.build_time),
+        replaced_by=ctx.site.replaced_by().get(assertion.uid, ""),
+        json_url=json_url,
+        hosting_host=host,
+        issuer_host=issuer_host,
+        host_differs=host.removeprefix("www.") != issuer_host.removeprefix("www."),
+        validator_link=ctx.config.validator_url.replace("{url}", quote(json_url, safe="")),
+        document=script_json(ob2.assertion(base, assertion)),
+    )
+
+
+def earner_page(ctx: Context, earner: Earner) -> bytes:
+    theirs = _sorted([a for a in ctx.site.assertions.values() if a.earner == earner.slug])
+    return _render(ctx, "earner.html", earner.page_path(), noindex=not earner.listed,
+                   earner=earner, theirs=theirs)
+
+
+def earners_index(ctx: Context) -> bytes:
+    listed = sorted((e for e in ctx.site.earners.values() if e.listed), key=lambda e: (e.name, e.slug))
+    return _render(ctx, "earners.html", "earners/index.html", listed=listed)
+
+
+def not_found_page(ctx: Context) -> bytes:
+    # Served for any missing path at any depth: links must be absolute with the path prefix.
+    return _render(ctx, "404.html", "404.html", root=ctx.config.base_path, noindex=True)
+
+
+def sitemap(ctx: Context) -> bytes:
+    paths = ["index.html", "earners/index.html"]
+    paths += [i.page_path() for i in ctx.site.issuers.values()]
+    paths += [a.page_path() for a in ctx.site.achievements.values()]
+    paths += [e.page_path() for e in ctx.site.earners.values() if e.listed]
+    return _render(ctx, "sitemap.xml", "sitemap.xml", urls=[ctx.config.base_url + p for p in paths])

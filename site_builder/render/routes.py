@@ -1,0 +1,140 @@
+"""The explicit route table: every output file, what makes it, and what it depends on.
+
+An output's *fingerprint* hashes everything that can change its bytes (the site-wide
+inputs plus the digests of the model objects it shows), so the writer can skip outputs
+whose fingerprint did not change without rendering them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Iterator
+
+import jinja2
+
+from site_builder.config import SiteConfig
+from site_builder.errors import OutputPathError
+from site_builder.model import Achievement, Assertion, Earner, Issuer, Site, site_path
+from site_builder.render import pages
+from site_builder.serialise import dump, ob2
+
+
+@dataclass(frozen=True)
+class Output:
+    path: str  # relative to output/, checked by model.site_path
+    fingerprint: str
+    make: Callable[[], bytes]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every route needs: the site, config, theme environment and site-wide digest."""
+
+    site: Site
+    config: SiteConfig
+    env: jinja2.Environment
+    assets: dict[str, Any]
+    global_digest: str
+
+    def fingerprint(self, kind: str, *parts: str) -> str:
+        h = hashlib.sha256(f"{self.global_digest}\0{kind}".encode())
+        for part in parts:
+            h.update(b"\0" + part.encode())
+        return h.hexdigest()
+
+
+def _earned_by(ctx: Context, achievement: Achievement) -> list[str]:
+    out = []
+    for a in ctx.site.assertions_of(achievement.slug):
+        earner = ctx.site.earners.get(a.earner)
+        out += [a.digest, earner.digest if earner else "-"]
+    return out
+
+
+def _issuer_routes(ctx: Context) -> Iterator[Output]:
+    base = ctx.config.base_url
+    for i in ctx.site.issuers.values():
+        yield Output(i.json_path(), ctx.fingerprint("issuer.json", i.digest),
+                     lambda i=i: dump(ob2.issuer(base, i)))
+        shown = [a.digest for a in ctx.site.achievements.values() if a.issuer == i.slug]
+        yield Output(i.page_path(), ctx.fingerprint("issuer.html", i.digest, *shown),
+                     lambda i=i: pages.issuer_page(ctx, i))
+        if i.image:
+            yield Output(i.image_path(), i.image.digest, lambda i=i: i.image.data)
+
+
+def _achievement_routes(ctx: Context) -> Iterator[Output]:
+    base = ctx.config.base_url
+    for a in ctx.site.achievements.values():
+        issuer = ctx.site.issuers[a.issuer]
+        yield Output(a.json_path(), ctx.fingerprint("badge.json", a.digest),
+                     lambda a=a: dump(ob2.badge_class(base, a)))
+        yield Output(a.page_path(),
+                     ctx.fingerprint("achievement.html", a.digest, issuer.digest, *_earned_by(ctx, a)),
+                     lambda a=a: pages.achievement_page(ctx, a))
+        yield Output(a.image_path(), a.image.digest, lambda a=a: a.image.data)
+
+
+def _assertion_routes(ctx: Context) -> Iterator[Output]:
+    base = ctx.config.base_url
+    replaced_by = ctx.site.replaced_by()
+    for x in ctx.site.assertions.values():
+        achievement = ctx.site.achievements[x.achievement]
+        earner = ctx.site.earners.get(x.earner)
+        yield Output(x.json_path(), ctx.fingerprint("assertion.json", x.digest),
+                     lambda x=x: dump(ob2.assertion(base, x)))
+        deps = (x.digest, achievement.digest, ctx.site.issuers[achievement.issuer].digest,
+                earner.digest if earner else "-", replaced_by.get(x.uid, "-"))
+        yield Output(x.page_path(), ctx.fingerprint("assertion.html", *deps),
+                     lambda x=x: pages.assertion_page(ctx, x))
+
+
+def _earner_routes(ctx: Context) -> Iterator[Output]:
+    for e in ctx.site.earners.values():
+        theirs = [a for a in ctx.site.assertions.values() if a.earner == e.slug]
+        deps = [e.digest] + [d for a in theirs for d in (a.digest, ctx.site.achievements[a.achievement].digest)]
+        yield Output(e.page_path(), ctx.fingerprint("earner.html", *deps),
+                     lambda e=e: pages.earner_page(ctx, e))
+        if e.image:
+            yield Output(e.image_path(), e.image.digest, lambda e=e: e.image.data)
+
+
+def _site_routes(ctx: Context) -> Iterator[Output]:
+    everything = ctx.fingerprint("site", *(
+        o.digest for group in (ctx.site.issuers, ctx.site.achievements, ctx.site.earners, ctx.site.assertions)
+        for o in group.values()  # type: ignore[attr-defined]
+    ))
+    yield Output("index.html", everything, lambda: pages.home_page(ctx))
+    yield Output("earners/index.html", everything, lambda: pages.earners_index(ctx))
+    yield Output("404.html", everything, lambda: pages.not_found_page(ctx))
+    yield Output("sitemap.xml", everything, lambda: pages.sitemap(ctx))
+    yield Output(".nojekyll", "empty", lambda: b"")
+    for name, path in ctx.assets.items():
+        yield Output(f"assets/{name}", ctx.fingerprint("asset", name), path.read_bytes)
+
+
+ROUTES: tuple[Callable[[Context], Iterable[Output]], ...] = (
+    _site_routes,
+    _issuer_routes,
+    _achievement_routes,
+    _assertion_routes,
+    _earner_routes,
+)
+
+
+def plan(ctx: Context) -> list[Output]:
+    """All outputs of the site; refuses an unsafe path or two outputs at one path."""
+    seen: set[str] = set()
+    outputs = []
+    for route in ROUTES:
+        for output in route(ctx):
+            path = output.path if output.path == ".nojekyll" else site_path(output.path)
+            if path in seen:
+                raise OutputPathError(f"two outputs would be written to {path!r}")
+            seen.add(path)
+            outputs.append(output)
+    return outputs
+
+
+__all__ = ["Context", "Output", "ROUTES", "plan", "Issuer", "Earner", "Assertion"]

@@ -1,0 +1,120 @@
+"""Stage 5: write outputs into output/, skipping unchanged ones, never half-way on error.
+
+Everything that changed is rendered into memory first; only when every output was made
+does anything touch output/. A first build writes a sibling folder and renames it into
+place. A manifest of fingerprints (kept outside output/, in the site's .cache/) tells which
+outputs can be skipped without rendering them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from site_builder.errors import OutputPathError
+from site_builder.render.routes import Output
+
+log = logging.getLogger(__name__)
+MANIFEST_VERSION = 1
+
+
+@dataclass(frozen=True)
+class WriteStats:
+    written: int
+    skipped: int
+    removed: int
+    total_bytes: int
+
+
+def _load_manifest(path: Path, output_dir: Path) -> dict[str, str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if data.get("version") != MANIFEST_VERSION or data.get("output") != str(output_dir):
+        return {}
+    return data.get("files", {})
+
+
+def _target(output_dir: Path, rel: str) -> Path:
+    target = (output_dir / rel).resolve()
+    if not target.is_relative_to(output_dir):
+        raise OutputPathError(f"refusing to write {rel!r}: it resolves outside {output_dir}")
+    return target
+
+
+def _existing(output_dir: Path) -> set[str]:
+    found: set[str] = set()
+    stack = [output_dir]
+    while stack:
+        with os.scandir(stack.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(Path(entry.path))
+                else:
+                    found.add(Path(entry.path).relative_to(output_dir).as_posix())
+    return found
+
+
+def _atomic_write(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, target)
+
+
+def write_outputs(outputs: Iterable[Output], output_dir: Path, manifest_path: Path) -> WriteStats:
+    """Bring ``output_dir`` to exactly ``outputs``; render only what changed."""
+    output_dir = output_dir.resolve()
+    fresh = not output_dir.is_dir()
+    old = {} if fresh else _load_manifest(manifest_path, output_dir)
+    existing = set() if fresh else _existing(output_dir)
+    pending: dict[str, bytes] = {}
+    manifest: dict[str, str] = {}
+    total = 0
+    for output in outputs:
+        manifest[output.path] = output.fingerprint
+        if old.get(output.path) == output.fingerprint and output.path in existing:
+            total += (output_dir / output.path).stat().st_size
+            continue
+        data = output.make()  # may raise: nothing has been written yet
+        pending[output.path] = data
+        total += len(data)
+    stale = sorted(existing - manifest.keys())
+    if fresh:
+        staging = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.", dir=output_dir.parent))
+        try:
+            for rel, data in sorted(pending.items()):
+                target = (staging / rel)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+            staging.chmod(0o755)
+            staging.rename(output_dir)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    else:
+        for rel, data in sorted(pending.items()):
+            _atomic_write(_target(output_dir, rel), data)
+        for rel in stale:
+            target = _target(output_dir, rel)
+            target.unlink()
+            parent = target.parent
+            while parent != output_dir and not any(parent.iterdir()):
+                parent.rmdir()
+                parent = parent.parent
+    manifest_path.parent.mkdir(parents=True, exist_ok=True)
+    _atomic_write(manifest_path, json.dumps(
+        {"version": MANIFEST_VERSION, "output": str(output_dir), "files": manifest},
+        sort_keys=True).encode())
+    stats = WriteStats(len(pending), len(manifest) - len(pending), len(stale), total)
+    log.info("wrote %d files, %d unchanged, removed %d", stats.written, stats.skipped, stats.removed)
+    return stats
