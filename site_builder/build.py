@@ -59,5 +59,5 @@ def build(config: SiteConfig) -> BuildResult:
     stats = write_outputs(                                     # 4. render changed, then write
         outputs, config.path("output"), config.root / ".cache" / "badgesite" / "manifest.json"
     )
-    log.info("built %d assertions into %s", len(site.assertions), config.path("output"))
+    log.debug("built %d assertions into %s", len(site.assertions), config.path("output"))
     return BuildResult(site, stats)

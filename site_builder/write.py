@@ -116,5 +116,5 @@ def write_outputs(outputs: Iterable[Output], output_dir: Path, manifest_path: Pa
         {"version": MANIFEST_VERSION, "output": str(output_dir), "files": manifest},
         sort_keys=True).encode())
     stats = WriteStats(len(pending), len(manifest) - len(pending), len(stale), total)
-    log.info("wrote %d files, %d unchanged, removed %d", stats.written, stats.skipped, stats.removed)
+    log.debug("wrote %d files, %d unchanged, removed %d", stats.written, stats.skipped, stats.removed)
     return stats
