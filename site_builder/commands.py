@@ -17,16 +17,10 @@ from site_builder.load.content import load_site
 log = logging.getLogger(__name__)
 
 
-def _report_warnings(warnings: tuple[str, ...]) -> None:
-    for warning in warnings:
-        print(f"warning: {warning}")
-
-
 def build(args: argparse.Namespace) -> int:
     config = load_config(args.site, args.base_url)
     started = time.perf_counter()
     result = build_site(config)
-    _report_warnings(result.site.warnings)
     stats = result.stats
     print(f"Built {len(result.site.assertions)} assertions ({stats.written} files written, "
           f"{stats.skipped} unchanged, {stats.removed} removed) in {time.perf_counter() - started:.2f}s")
@@ -40,7 +34,6 @@ def build(args: argparse.Namespace) -> int:
 def check(args: argparse.Namespace) -> int:
     config = load_config(args.site)
     site = load_site(config, build_time(config))
-    _report_warnings(site.warnings)
     print(f"OK: {len(site.issuers)} issuers, {len(site.achievements)} achievements, "
           f"{len(site.earners)} earners, {len(site.assertions)} assertions")
     return 0

@@ -50,7 +50,7 @@ class _Run:
 
     def warn(self, source: JsonSource, pointer: str, message: str) -> None:
         text = str(source.diag(pointer, message))
-        log.warning("%s", text)
+        log.warning("warning: %s", text)
         self.warnings.append(text)
 
     def image(self, f: Fields, key: str, required: bool) -> Image | None:
@@ -211,11 +211,11 @@ def _discover(run: _Run) -> dict[str, list[JsonSource]]:
                 run.diags.append(Diagnostic(name, "", f"file name must be {rule}"))
                 continue
             source, problem = read_json(path, name)
+            run.index.stems[kind].add(path.stem)  # exists: references to it do not dangle
             if problem:
                 run.diags.append(problem)
             elif source:
                 sources[kind].append(source)
-                run.index.stems[kind].add(path.stem)
     return sources
 
 
