@@ -148,8 +148,13 @@ def test_assertion_outside_issuer_starts_with_fails(site: Path, other_base: str)
 
 def test_bare_revocation_body_fails_only_for_missing_properties(site: Path) -> None:
     """A served ``revoked: true`` body fails, but for its missing required properties."""
-    body = {"@context": "https://w3id.org/openbadges/v2", "id": ASSERTION,
-            "type": "Assertion", "revoked": True, "revocationReason": "Issued in error"}
+    body = {
+        "@context": "https://w3id.org/openbadges/v2",
+        "id": ASSERTION,
+        "type": "Assertion",
+        "revoked": True,
+        "revocationReason": "Issued in error",
+    }
     (site / "assertion.json").write_text(json.dumps(body), encoding="utf-8")
     result = validate_ob2(site, BASE, ASSERTION)
     assert result["valid"] is False

@@ -41,7 +41,7 @@ def venv_dir() -> Path:
     return Path(configured) if configured else REPO_ROOT / ".venv-ob2"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _usable(python: Path) -> bool:
     """Whether ``python`` runs and can import the validator (checked once per path)."""
     if not python.is_file():

@@ -28,7 +28,8 @@ can reach the network. One JSON object is printed on stdout::
     {"valid": bool, "errorCount": int, "warningCount": int,
      "messages": [...], "report": <what verify() returned>, "fetched": [...]}
 
-The exit status is 0 whenever a report was produced, 2 on a usage or runner error.
+The exit status is 0 whenever a report was produced; otherwise it is non-zero
+(2 for a usage error) and the reason is on stderr.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ import socket
 import sys
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 import requests
 import requests.adapters
@@ -112,15 +113,13 @@ class LocalSiteAdapter(requests.adapters.HTTPAdapter):
         bare = url.split("#")[0].split("?")[0]
         for base, root in self.origins:
             if bare == base[:-1] or bare.startswith(base):
-                return self._serve_file(request, root, bare[len(base):])
+                return self._serve_file(request, root, bare[len(base) :])
         self.fetched.append(f"REFUSED {url}")
         raise requests.ConnectionError(
             f"ob2_runner: refused {url} (not under a local site origin)", request=request
         )
 
-    def _serve_file(
-        self, request: requests.PreparedRequest, root: Path, rel: str
-    ) -> requests.Response:
+    def _serve_file(self, request: requests.PreparedRequest, root: Path, rel: str) -> requests.Response:
         target = (root / unquote(rel)).resolve()
         if target.is_dir():
             target = target / "index.html"
@@ -187,8 +186,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base-url", required=True, help="URL at which --site is published")
     parser.add_argument("--recipient", help="email of the trusted recipient profile")
     parser.add_argument(
-        "--extra-origin", action="append", default=[], type=_parse_origin,
-        metavar="URL=DIR", help="serve another URL prefix from another directory",
+        "--extra-origin",
+        action="append",
+        default=[],
+        type=_parse_origin,
+        metavar="URL=DIR",
+        help="serve another URL prefix from another directory",
     )
     parser.add_argument("input", help="assertion URL, JSON file or baked image")
     args = parser.parse_args(argv)
