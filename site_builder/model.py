@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime
 from decimal import Decimal
 from types import MappingProxyType
@@ -194,9 +195,27 @@ class Site:
         for name in ("issuers", "achievements", "earners", "assertions"):
             object.__setattr__(self, name, _frozen(getattr(self, name)))
 
-    def assertions_of(self, achievement: str) -> list[Assertion]:
-        return [a for a in self.assertions.values() if a.achievement == achievement]
+    @cached_property
+    def _by_achievement(self) -> dict[str, list[Assertion]]:
+        index: dict[str, list[Assertion]] = {}
+        for a in self.assertions.values():
+            index.setdefault(a.achievement, []).append(a)
+        return index
 
-    def replaced_by(self) -> dict[str, str]:
+    @cached_property
+    def _by_earner(self) -> dict[str, list[Assertion]]:
+        index: dict[str, list[Assertion]] = {}
+        for a in self.assertions.values():
+            index.setdefault(a.earner, []).append(a)
+        return index
+
+    def assertions_of(self, achievement: str) -> list[Assertion]:
+        return list(self._by_achievement.get(achievement, ()))
+
+    def assertions_earned_by(self, earner: str) -> list[Assertion]:
+        return list(self._by_earner.get(earner, ()))
+
+    @cached_property
+    def replaced_by(self) -> Mapping[str, str]:
         """uid of a corrected assertion -> uid of its replacement."""
-        return {a.replaces: a.uid for a in self.assertions.values() if a.replaces}
+        return MappingProxyType({a.replaces: a.uid for a in self.assertions.values() if a.replaces})

@@ -21,7 +21,7 @@ from site_builder.errors import OutputPathError
 from site_builder.render.routes import Output
 
 log = logging.getLogger(__name__)
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class WriteStats:
     total_bytes: int
 
 
-def _load_manifest(path: Path, output_dir: Path) -> dict[str, str]:
+def _load_manifest(path: Path, output_dir: Path) -> dict[str, tuple[str, int]]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -78,15 +78,17 @@ def write_outputs(outputs: Iterable[Output], output_dir: Path, manifest_path: Pa
     old = {} if fresh else _load_manifest(manifest_path, output_dir)
     existing = set() if fresh else _existing(output_dir)
     pending: dict[str, bytes] = {}
-    manifest: dict[str, str] = {}
+    manifest: dict[str, tuple[str, int]] = {}
     total = 0
     for output in outputs:
-        manifest[output.path] = output.fingerprint
-        if old.get(output.path) == output.fingerprint and output.path in existing:
-            total += (output_dir / output.path).stat().st_size
+        previous = old.get(output.path)
+        if previous and previous[0] == output.fingerprint and output.path in existing:
+            manifest[output.path] = previous
+            total += previous[1]
             continue
         data = output.make()  # may raise: nothing has been written yet
         pending[output.path] = data
+        manifest[output.path] = (output.fingerprint, len(data))
         total += len(data)
     stale = sorted(existing - manifest.keys())
     if fresh:

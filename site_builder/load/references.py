@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,15 +54,16 @@ class Index:
                 return self.aliases[kind][value]
             f.error(key, f"dangling reference: no object in content/{kind}/ has id {value!r}")
             return ""
-        folder = (self.content_dir / kind).resolve()
-        target = (f.source.path.parent / value).resolve()
-        if target.parent != folder or target.suffix != ".json":
+        # Lexical normalisation (content files were found in their folders; no symlinks to follow).
+        target = os.path.normpath(os.path.join(os.path.dirname(f.source.path), value))
+        folder, name = os.path.split(target)
+        if folder != os.path.join(self.content_dir, kind) or not name.endswith(".json"):
             f.error(key, f"reference {value!r} must name a .json file directly in content/{kind}/")
             return ""
-        if target.stem not in self.stems[kind]:
+        if name[:-5] not in self.stems[kind]:
             f.error(key, f"dangling reference: {value!r} does not exist")
             return ""
-        return target.stem
+        return name[:-5]
 
 
 def identity(f: Fields, what: str) -> tuple[str, str, str] | None:

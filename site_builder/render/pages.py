@@ -75,7 +75,7 @@ def assertion_page(ctx: Context, assertion: Assertion) -> bytes:
         assertion=assertion, achievement=achievement, issuer=issuer,
         earner=ctx.site.earners.get(assertion.earner),
         status=assertion.status(ctx.site.build_time),
-        replaced_by=ctx.site.replaced_by().get(assertion.uid, ""),
+        replaced_by=ctx.site.replaced_by.get(assertion.uid, ""),
         json_url=json_url,
         hosting_host=host,
         issuer_host=issuer_host,
@@ -86,7 +86,7 @@ def assertion_page(ctx: Context, assertion: Assertion) -> bytes:
 
 
 def earner_page(ctx: Context, earner: Earner) -> bytes:
-    theirs = _sorted([a for a in ctx.site.assertions.values() if a.earner == earner.slug])
+    theirs = _sorted(ctx.site.assertions_earned_by(earner.slug))
     return _render(ctx, "earner.html", earner.page_path(), noindex=not earner.listed,
                    earner=earner, theirs=theirs)
 

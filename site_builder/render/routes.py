@@ -78,7 +78,7 @@ def _achievement_routes(ctx: Context) -> Iterator[Output]:
 
 def _assertion_routes(ctx: Context) -> Iterator[Output]:
     base = ctx.config.base_url
-    replaced_by = ctx.site.replaced_by()
+    replaced_by = ctx.site.replaced_by
     for x in ctx.site.assertions.values():
         achievement = ctx.site.achievements[x.achievement]
         earner = ctx.site.earners.get(x.earner)
@@ -92,7 +92,7 @@ def _assertion_routes(ctx: Context) -> Iterator[Output]:
 
 def _earner_routes(ctx: Context) -> Iterator[Output]:
     for e in ctx.site.earners.values():
-        theirs = [a for a in ctx.site.assertions.values() if a.earner == e.slug]
+        theirs = ctx.site.assertions_earned_by(e.slug)
         deps = [e.digest] + [d for a in theirs for d in (a.digest, ctx.site.achievements[a.achievement].digest)]
         yield Output(e.page_path(), ctx.fingerprint("earner.html", *deps),
                      lambda e=e: pages.earner_page(ctx, e))

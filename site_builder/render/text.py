@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 import markdown
@@ -17,11 +18,15 @@ _ALLOWED_TAGS = {
 }
 
 
+_MARKDOWN = markdown.Markdown(extensions=["sane_lists", "tables", "abbr"], output_format="html")
+
+
+@lru_cache(maxsize=4096)  # criteria narratives repeat on every assertion page of an achievement
 def render_markdown(text: str) -> Markup:
     """Markdown -> HTML -> allow-listed HTML. Raw HTML in the source is sanitised too."""
     if not text:
         return Markup("")
-    html = markdown.markdown(text, extensions=["sane_lists", "tables", "abbr"], output_format="html")
+    html = _MARKDOWN.reset().convert(text)
     clean = nh3.clean(
         html,
         tags=_ALLOWED_TAGS,
