@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-# A fixed build time (2026-11-01T12:00Z): after every fixture's dates, before any expiry.
-FIXED_EPOCH = "1793534400"
+# A fixed build time (2026-11-24T12:00Z): after every fixture's dates, before any expiry.
+FIXED_EPOCH = "1795521600"
 
 
 @pytest.fixture(autouse=True)
