@@ -28,7 +28,7 @@ TYPES = {
     "earners": {"Profile", "Person", "Earner"},
 }
 KNOWN = {
-    "issuers": "name url email description image telephone",
+    "issuers": "name url email description image telephone verification",
     "achievements": "name description image issuer creator criteria alignment tags tag "
                     "creditsAvailable achievementType",
     "assertions": "badge earner recipient issuedOn expires narrative evidence revoked "
@@ -115,6 +115,9 @@ def _digest(source: JsonSource, *images: Image | None) -> str:
 
 
 def _issuer(run: _Run, src: JsonSource, f: Fields, related: tuple[str, ...]) -> Issuer:
+    if f.has("verification"):
+        run.warn(src, "/verification", "the issuer's verification policy is derived "
+                                       "(startsWith the site's base_url); this one is ignored")
     image = run.image(f, "image", required=False)
     email = f.text("email", required=True)
     if email and "@" not in email:
