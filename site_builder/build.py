@@ -6,7 +6,7 @@ import hashlib
 import logging
 import os
 from dataclasses import asdict, dataclass
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 
 from site_builder import __version__
 from site_builder.config import SiteConfig
@@ -34,7 +34,7 @@ def build_time(config: SiteConfig) -> datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            return datetime.fromtimestamp(int(epoch), timezone.utc).astimezone(config.zone)
+            return datetime.fromtimestamp(int(epoch), UTC).astimezone(config.zone)
         except ValueError as exc:
             raise ConfigError(f"SOURCE_DATE_EPOCH must be an integer, got {epoch!r}") from exc
     today = datetime.now(config.zone).date()

@@ -6,8 +6,8 @@ import argparse
 import logging
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from site_builder import __version__, commands
 from site_builder.errors import BadgesiteError

@@ -93,9 +93,9 @@ def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
                 problems.append(f"missing required key {f.name!r}")
             continue
         value = data[f.name]
-        expected = int if f.type == "int" else str
+        expected, label = (int, "an integer") if f.type == "int" else (str, "a string")
         if type(value) is not expected:
-            problems.append(f"{f.name!r} must be a {expected.__name__}, got {value!r}")
+            problems.append(f"{f.name!r} must be {label}, got {value!r}")
             continue
         kwargs[f.name] = value
     if problems:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import datetime
 from decimal import Decimal
+from functools import cached_property
 from types import MappingProxyType
-from typing import Mapping
 
 from site_builder.errors import OutputPathError
 

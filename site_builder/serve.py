@@ -9,9 +9,9 @@ from __future__ import annotations
 import html
 import logging
 import mimetypes
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
 
 from livereload import Server
 
@@ -52,7 +52,7 @@ def _error_page(message: str) -> bytes:
         "<p>Fix the content below; this page reloads when the site builds again. "
         "output/ still holds the last good build.</p>"
         f"<pre>{html.escape(message)}</pre></body></html>"
-    ).encode("utf-8")
+    ).encode()
 
 
 def make_app(state: ServeState, base_path: str = "/") -> Callable[[dict, StartResponse], Iterable[bytes]]:

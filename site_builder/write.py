@@ -13,9 +13,9 @@ import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from site_builder.errors import OutputPathError
 from site_builder.render.routes import Output

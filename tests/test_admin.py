@@ -156,9 +156,11 @@ def test_bake_png_adds_one_uncompressed_itxt(site: Path, tmp_path: Path) -> None
 @pytest.mark.parametrize("toml, message", [
     ('title = "x"\nbase_url = "https://a.example/"\ncolour = "red"\n', "unknown key 'colour'"),
     ('title = "x"\n', "missing required key 'base_url'"),
-    ('title = "x"\nbase_url = "ftp://a.example/"\n', "base_url must be an http(s) URL with a host, got 'ftp://a.example/'"),
+    ('title = "x"\nbase_url = "ftp://a.example/"\n',
+     "base_url must be an http(s) URL with a host, got 'ftp://a.example/'"),
     ('title = "x"\nbase_url = "https://a.example/"\ntimezone = "Mars/Olympus"\n', "unknown timezone 'Mars/Olympus'"),
-    ('title = "x"\nbase_url = "https://a.example/"\nmax_image_bytes = "big"\n', "'max_image_bytes' must be a int, got 'big'"),
+    ('title = "x"\nbase_url = "https://a.example/"\nmax_image_bytes = "big"\n',
+     "'max_image_bytes' must be an integer, got 'big'"),
     ('title = "x\n', "Illegal character"),
 ])
 def test_config_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str], toml: str, message: str) -> None:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
-from typing import Callable
 
 from site_builder.config import SiteConfig
 from site_builder.errors import ContentError, Diagnostic, relative_name
@@ -15,8 +14,18 @@ from site_builder.load.images import ImageProblem, load_image
 from site_builder.load.jsonsource import JsonSource, read_json
 from site_builder.load.references import KINDS, Index, identity
 from site_builder.model import (
-    SLUG, UID, Achievement, Alignment, Assertion, Earner, Evidence, Image, Issuer, Link,
-    Recipient, Site,
+    SLUG,
+    UID,
+    Achievement,
+    Alignment,
+    Assertion,
+    Earner,
+    Evidence,
+    Image,
+    Issuer,
+    Link,
+    Recipient,
+    Site,
 )
 
 log = logging.getLogger(__name__)

@@ -108,9 +108,9 @@ def read_json(path: Path, name: str) -> tuple[JsonSource | None, Diagnostic | No
         return None, Diagnostic(name, "", f"invalid JSON: {exc.msg}", exc.lineno, exc.colno)
     except _DuplicateKey as exc:
         line = col = 0
-        match = re.search(r'"%s"\s*:' % re.escape(str(exc)), text)
-        found = [m.start() for m in re.finditer(r'"%s"\s*:' % re.escape(str(exc)), text)]
-        if match and len(found) > 1:
+        key = json.dumps(str(exc))
+        found = [m.start() for m in re.finditer(re.escape(key) + r"\s*:", text)]
+        if len(found) > 1:  # point at the second occurrence (a heuristic: keys may repeat in sub-objects)
             offset = found[1]
             line = text.count("\n", 0, offset) + 1
             col = offset - (text.rfind("\n", 0, offset) + 1) + 1

@@ -8,8 +8,9 @@ whose fingerprint did not change without rendering them.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 import jinja2
 

@@ -11,6 +11,8 @@
       status.className = "status status-expired";
       var strong = status.querySelector("strong");
       if (strong) strong.textContent = "Expired";
+      var sub = status.querySelector(".status-sub");
+      if (sub) sub.textContent = "Its expiry date has passed.";
       var live = status.querySelector(".live-check");
       if (live) { live.hidden = false; live.textContent = "; by your device's clock it has now expired"; }
     }
@@ -93,6 +95,9 @@
   var dataElement = document.getElementById("assertion-data");
   if (!box || !dataElement) return;
   var message = box.querySelector(".bake-message");
+  // The buttons only work with JavaScript, so they are hidden until now (and the note is shown).
+  Array.prototype.forEach.call(box.querySelectorAll("button[data-bake]"), function (b) { b.hidden = false; });
+  Array.prototype.forEach.call(box.querySelectorAll(".needs-js"), function (p) { p.hidden = true; });
   box.addEventListener("click", function (event) {
     var button = event.target.closest("button[data-bake]");
     if (!button) return;
