@@ -69,6 +69,20 @@ def parser() -> argparse.ArgumentParser:
     _site_arg(p)
     p.add_argument("assertion")
 
+    p = sub.add_parser("sign", help="sign every Open Badges 3.0 credential and status list that is unsigned or stale")
+    _site_arg(p)
+
+    p = sub.add_parser("keys", help="signing keys of an issuer (Open Badges 3.0)")
+    keys = p.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+    for name, text in (("new", "make the issuer's first key and its did:web"),
+                       ("rotate", "add a newer key; old ones stay published so old credentials verify")):
+        k = keys.add_parser(name, help=text)
+        _site_arg(k)
+        k.add_argument("issuer", help="issuer slug")
+        if name == "new":
+            k.add_argument("--public-demo-key", action="store_true",
+                           help="a key meant to be committed (demo sites only: anyone can sign with it)")
+
     p = sub.add_parser("bake", help="write a baked PNG/SVG badge image of an assertion")
     _site_arg(p)
     p.add_argument("assertion")
@@ -79,7 +93,7 @@ def parser() -> argparse.ArgumentParser:
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "new": commands.new, "build": commands.build, "check": commands.check, "serve": commands.serve,
     "issue": commands.issue, "revoke": commands.revoke, "reissue": commands.reissue,
-    "unpublish": commands.unpublish, "bake": commands.bake,
+    "unpublish": commands.unpublish, "bake": commands.bake, "sign": commands.sign, "keys": commands.keys,
 }
 
 

@@ -7,7 +7,7 @@ import logging
 import time
 from pathlib import Path
 
-from site_builder import issuing
+from site_builder import issuing, keyring, signing
 from site_builder.build import build as build_site
 from site_builder.build import build_time
 from site_builder.config import load_config
@@ -69,6 +69,7 @@ def issue(args: argparse.Namespace) -> int:
         print(f"issued: {path}")
     if result.mail_merge:
         print(f"Mail-merge list (git-ignored, contains emails): {result.mail_merge}")
+    _sign_after(config)
     return 0
 
 
@@ -76,6 +77,7 @@ def revoke(args: argparse.Namespace) -> int:
     config = load_config(args.site)
     path = issuing.revoke(config, args.assertion, args.reason)
     print(f"revoked: {path}")
+    _sign_after(config)
     return 0
 
 
@@ -83,6 +85,7 @@ def reissue(args: argparse.Namespace) -> int:
     config = load_config(args.site)
     new_path = issuing.reissue(config, args.assertion, args.reason, args.name)
     print(f"reissued as {new_path}; the old assertion is revoked")
+    _sign_after(config)
     return 0
 
 
@@ -99,4 +102,31 @@ def bake(args: argparse.Namespace) -> int:
     config = load_config(args.site)
     out: Path = bake_assertion(config, args.assertion, args.output)
     print(f"baked: {out}")
+    return 0
+
+
+def _sign_after(config) -> None:  # type: ignore[no-untyped-def]
+    """Issuing commands sign at once, so the committed content is always complete."""
+    result = signing.sign_site(config)
+    if result.signed or result.status_lists:
+        print(f"signed {len(result.signed)} credentials and {len(result.status_lists)} status lists")
+
+
+def sign(args: argparse.Namespace) -> int:
+    config = load_config(args.site)
+    result = signing.sign_site(config)
+    print(f"allocated {result.allocated} status indexes; signed {len(result.signed)} credentials and "
+          f"{len(result.status_lists)} status lists")
+    for slug in result.skipped_issuers:
+        print(f"{slug}: no key, so no Open Badges 3.0 credentials (run `badgesite keys new {slug}`)")
+    return 0
+
+
+def keys(args: argparse.Namespace) -> int:
+    config = load_config(args.site)
+    demo = getattr(args, "public_demo_key", False)
+    path = keyring.add_key(config, args.issuer, public_demo_key=demo, rotate=args.keys_command == "rotate")
+    print(f"wrote {path} (keep it secret{'; this one is a PUBLIC DEMO key' if demo else ''}); "
+          f"the issuer's DID and public key are in content/issuers/{args.issuer}.json")
+    _sign_after(config)
     return 0

@@ -37,6 +37,10 @@ class SiteConfig:
     badges_dir: str = _key("Folder of images (badges, issuer logos, earner photos).", "badges")
     themes_dir: str = _key("Folder of theme overrides.", "themes")
     output_dir: str = _key("Folder the site is written to.", "output")
+    keys_dir: str = _key(
+        "Folder of private signing keys (mode 0600, must be git-ignored; only `issue`, `revoke`, "
+        "`reissue`, `sign` and `keys` read it, never `build`).", "keys",
+    )
     max_image_bytes: int = _key("Largest accepted image file, in bytes.", 512 * 1024)
     validator_url: str = _key(
         "Link offered on assertion pages to verify independently; `{url}` is replaced by "

@@ -60,6 +60,15 @@ class Link:
 
 
 @dataclass(frozen=True)
+class PublicKey:
+    """An issuer's public signing key as published in its DID document."""
+
+    name: str  # the fragment: <did>#<name>
+    multibase: str
+    public_demo_key: bool = False  # its private key is committed on purpose (the demo site)
+
+
+@dataclass(frozen=True)
 class Issuer:
     slug: str
     digest: str  # of the source file and its image: changes when anything shown changes
@@ -70,9 +79,17 @@ class Issuer:
     image: Image | None = None
     telephone: str = ""
     related: tuple[str, ...] = ()  # ids this object had on another platform
+    did: str = ""  # did:web, derived once from the base URL by `badgesite keys new`
+    keys: tuple[PublicKey, ...] = ()
 
     def json_path(self) -> str:
         return site_path(f"issuers/{self.slug}.json")
+
+    def did_path(self) -> str:
+        return site_path(f"issuers/{self.slug}/did.json")
+
+    def status_path(self) -> str:
+        return site_path(f"status/{self.slug}.json")
 
     def page_path(self) -> str:
         return site_path(f"issuers/{self.slug}.html")
@@ -160,9 +177,13 @@ class Assertion:
     replaces: str = ""  # uid of the assertion this one corrects
     reissued_on: datetime | None = None  # when a correction was issued (award date stays)
     related: tuple[str, ...] = ()
+    status_index: int | None = None  # index in the issuer's revocation status list
 
     def json_path(self) -> str:
         return site_path(f"assertions/{self.uid}.json")
+
+    def credential_path(self) -> str:
+        return site_path(f"credentials/{self.uid}.json")
 
     def page_path(self) -> str:
         return site_path(f"assertions/{self.uid}.html")

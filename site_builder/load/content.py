@@ -24,9 +24,11 @@ from site_builder.model import (
     Image,
     Issuer,
     Link,
+    PublicKey,
     Recipient,
     Site,
 )
+from site_builder.sign.statuslist import LIST_SIZE
 
 log = logging.getLogger(__name__)
 
@@ -37,11 +39,11 @@ TYPES = {
     "earners": {"Profile", "Person", "Earner"},
 }
 KNOWN = {
-    "issuers": "name url email description image telephone verification",
+    "issuers": "name url email description image telephone verification did keys",
     "achievements": "name description image issuer creator criteria alignment tags tag "
                     "creditsAvailable achievementType",
     "assertions": "badge earner recipient issuedOn expires narrative evidence revoked "
-                  "revocationReason replaces reissuedOn verification",
+                  "revocationReason replaces reissuedOn verification statusListIndex",
     "earners": "name image bio links listed identities",
 }
 COMMON = {"@context", "id", "type", "@language", "related"}
@@ -131,8 +133,17 @@ def _issuer(run: _Run, src: JsonSource, f: Fields, related: tuple[str, ...]) -> 
     email = f.text("email", required=True)
     if email and "@" not in email:
         f.error("email", f"'email' must be an email address, got {email!r}")
+    did = f.text("did")
+    if did and not did.startswith("did:web:"):
+        f.error("did", f"'did' must be a did:web identifier, got {did!r}")
+    keys = tuple(
+        PublicKey(k.text("name", True), k.text("publicKeyMultibase", True), k.flag("publicDemoKey"))
+        for k in f.objects("keys") if k.ok
+    )
+    if keys and not did:
+        f.error("keys", "'keys' without a 'did': run `badgesite keys new` to set both")
     return Issuer(src.path.stem, _digest(src, image), f.text("name", True), f.url("url", True),
-                  email, f.text("description"), image, f.text("telephone"), related)
+                  email, f.text("description"), image, f.text("telephone"), related, did, keys)
 
 
 def _achievement(run: _Run, src: JsonSource, f: Fields, related: tuple[str, ...]) -> Achievement:
@@ -192,12 +203,16 @@ def _assertion(run: _Run, src: JsonSource, f: Fields, related: tuple[str, ...]) 
     reason = f.text("revocationReason")
     if reason and not revoked:
         f.error("revocationReason", "'revocationReason' given but 'revoked' is not true")
+    index = f.text("statusListIndex")
+    if index and not (index.isdigit() and int(index) < LIST_SIZE):
+        f.error("statusListIndex", f"'statusListIndex' must be a base-10 string below {LIST_SIZE}, got {index!r}")
+        index = ""
     if not (achievement and recipient and issued):
         return None
     return Assertion(
         src.path.stem, _digest(src), achievement, Recipient(recipient[1], recipient[2], recipient[0]),
         issued, earner, expires, f.text("narrative"), evidence, revoked, reason, replaces,
-        f.when("reissuedOn", zone), related,
+        f.when("reissuedOn", zone), related, int(index) if index else None,
     )
 
 
@@ -276,6 +291,21 @@ def _cross_check(site: Site, sources: dict[str, list[JsonSource]], run: _Run) ->
             elif a.replaces in replaced:
                 run.diags.append(src.diag("/replaces", f"{a.replaces} is already replaced by {replaced[a.replaces]}"))
             replaced[a.replaces] = a.uid
+    taken: dict[tuple[str, int], str] = {}
+    for a in site.assertions.values():
+        achievement = site.achievements.get(a.achievement)
+        issuer = site.issuers.get(achievement.issuer) if achievement else None
+        if issuer is None or not issuer.did:
+            continue
+        src = by_stem["assertions", a.uid]
+        if a.status_index is None:
+            continue  # allocated by `badgesite sign`; the build's signed-content check reports it
+        if (issuer.slug, a.status_index) in taken:
+            run.diags.append(src.diag("/statusListIndex", f"statusListIndex {a.status_index} is also used by "
+                                      f"{taken[issuer.slug, a.status_index]} (two branches collided?): "
+                                      "delete it here and run `badgesite sign`"))
+        else:
+            taken[issuer.slug, a.status_index] = src.name
     if not site.issuers and not run.diags:
         run.diags.append(Diagnostic(relative_name(run.config.path("content"), run.config.root) + "/issuers",
                                     "", "no issuer: add content/issuers/<slug>.json"))

@@ -1,0 +1,109 @@
+"""Open Badges 3.0 OpenBadgeCredential (VC Data Model 2.0), unsigned, from the model.
+
+Only 3.0 property names are used; the build checks that JSON-LD expansion drops nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+from site_builder.model import Achievement, Assertion, Earner, Evidence, Issuer
+from site_builder.sign import statuslist
+from site_builder.sign.jsonld import OB_V3, VC_V2
+
+CONTEXT = [VC_V2, OB_V3]
+
+
+def utc(moment: datetime) -> str:
+    """DateTimeZ: UTC with a Z, as the 3.0 data model asks."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _compact(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if v not in ("", None, [], ())}
+
+
+def _number(value: Decimal | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def credential_url(base_url: str, assertion: Assertion) -> str:
+    return f"{base_url}credentials/{assertion.uid}.json"
+
+
+def status_list_url(base_url: str, issuer: Issuer) -> str:
+    return f"{base_url}status/{issuer.slug}.json"
+
+
+def profile(base_url: str, issuer: Issuer) -> dict[str, Any]:
+    return _compact({
+        "id": issuer.did,
+        "type": ["Profile"],
+        "name": issuer.name,
+        "url": issuer.url,
+        "email": issuer.email,
+        "description": issuer.description,
+        "image": {"id": base_url + issuer.image_path(), "type": "Image"} if issuer.image else None,
+    })
+
+
+def achievement(base_url: str, item: Achievement, issuer: Issuer) -> dict[str, Any]:
+    return _compact({
+        "id": base_url + item.json_path(),
+        "type": ["Achievement"],
+        "name": item.name,
+        "description": item.description,
+        "criteria": _compact({"id": item.criteria_url, "narrative": item.criteria_narrative}),
+        "image": {"id": base_url + item.image_path(), "type": "Image"},
+        "achievementType": item.achievement_type,
+        "creditsAvailable": _number(item.credits_available),
+        "tag": list(item.tags),
+        "alignment": [_compact({
+            "type": ["Alignment"], "targetName": a.target_name, "targetUrl": a.target_url,
+            "targetDescription": a.target_description, "targetFramework": a.target_framework,
+            "targetCode": a.target_code, "targetType": a.target_type,
+        }) for a in item.alignments],
+        "creator": profile(base_url, issuer),
+    })
+
+
+def _evidence(e: Evidence) -> dict[str, Any]:
+    return _compact({"id": e.id, "type": ["Evidence"], "name": e.name, "description": e.description,
+                     "narrative": e.narrative, "genre": e.genre, "audience": e.audience})
+
+
+def credential(base_url: str, assertion: Assertion, item: Achievement, issuer: Issuer,
+               earner: Earner | None) -> dict[str, Any]:
+    """The unsigned OpenBadgeCredential of one assertion."""
+    list_url = status_list_url(base_url, issuer)
+    subject = _compact({
+        "type": ["AchievementSubject"],
+        "identifier": [{
+            "type": "IdentityObject", "identityType": "emailAddress", "hashed": True,
+            "identityHash": assertion.recipient.identity, "salt": assertion.recipient.salt,
+        }],
+        "name": earner.name if earner and earner.listed else "",
+        "achievement": achievement(base_url, item, issuer),
+        "creditsEarned": _number(item.credits_available),
+        "narrative": assertion.narrative,
+    })
+    return _compact({
+        "@context": list(CONTEXT),
+        "id": credential_url(base_url, assertion),
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": profile(base_url, issuer),
+        "validFrom": utc(assertion.reissued_on or assertion.issued_on),
+        "validUntil": utc(assertion.expires) if assertion.expires else "",
+        "awardedDate": utc(assertion.issued_on),
+        "name": item.name,
+        "description": item.description,
+        "image": {"id": base_url + item.image_path(), "type": "Image"},
+        "credentialSubject": subject,
+        "evidence": [_evidence(e) for e in assertion.evidence],
+        "credentialStatus": statuslist.entry(list_url, assertion.status_index)
+        if assertion.status_index is not None else None,
+    })

@@ -1,0 +1,72 @@
+"""Data Integrity proofs with the ``eddsa-rdfc-2022`` cryptosuite (W3C VC-DI-EdDSA).
+
+hashData = SHA-256(canonical proof options) || SHA-256(canonical document); the signature is
+Ed25519 over hashData, and ``proofValue`` is its multibase base58btc encoding.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import base58
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from site_builder.sign.jsonld import canonize
+from site_builder.sign.keys import KeyPair
+
+CRYPTOSUITE = "eddsa-rdfc-2022"
+
+
+def _hash_data(document: dict[str, Any], options: dict[str, Any]) -> bytes:
+    unsigned = {k: v for k, v in document.items() if k != "proof"}
+    config = dict(options, **{"@context": document["@context"]})
+    config.pop("proofValue", None)
+    return (hashlib.sha256(canonize(config).encode("utf-8")).digest()
+            + hashlib.sha256(canonize(unsigned).encode("utf-8")).digest())
+
+
+def sign(document: dict[str, Any], key: KeyPair, created: str) -> dict[str, Any]:
+    """The document with a DataIntegrityProof by ``key`` (``created``: an XML Schema dateTime)."""
+    options = {
+        "type": "DataIntegrityProof",
+        "cryptosuite": CRYPTOSUITE,
+        "created": created,
+        "verificationMethod": key.id,
+        "proofPurpose": "assertionMethod",
+    }
+    signature = key.sign(_hash_data(document, options))
+    proof = dict(options, proofValue="z" + base58.b58encode(signature).decode("ascii"))
+    return {k: v for k, v in document.items() if k != "proof"} | {"proof": proof}
+
+
+class ProofError(ValueError):
+    """Why a proof does not verify."""
+
+
+def check(document: dict[str, Any], public: Ed25519PublicKey) -> dict[str, Any]:
+    """Verify the document's single eddsa-rdfc-2022 proof with ``public``; return the proof."""
+    proof = document.get("proof")
+    if isinstance(proof, list):
+        if len(proof) != 1:
+            raise ProofError("only credentials with exactly one proof are supported")
+        proof = proof[0]
+    if not isinstance(proof, dict):
+        raise ProofError("no proof")
+    if proof.get("type") != "DataIntegrityProof" or proof.get("cryptosuite") != CRYPTOSUITE:
+        raise ProofError(f"unsupported proof type {proof.get('type')!r} / cryptosuite "
+                         f"{proof.get('cryptosuite')!r} (only DataIntegrityProof with {CRYPTOSUITE})")
+    if proof.get("proofPurpose") != "assertionMethod":
+        raise ProofError(f"proofPurpose must be 'assertionMethod', got {proof.get('proofPurpose')!r}")
+    value = proof.get("proofValue", "")
+    if not isinstance(value, str) or not value.startswith("z"):
+        raise ProofError("proofValue must be a base58btc multibase string")
+    try:
+        signature = base58.b58decode(value[1:])
+        options = {k: v for k, v in proof.items() if k not in ("proofValue", "@context")}
+        public.verify(signature, _hash_data(document, options))
+    except (InvalidSignature, ValueError) as exc:
+        raise ProofError("the signature does not match the credential (it was changed after signing, "
+                         "or signed by another key)") from exc
+    return proof

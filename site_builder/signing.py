@@ -1,0 +1,165 @@
+"""Issue-time signing of Open Badges 3.0 content (never at build time: CI holds no key).
+
+``sign_site`` allocates status-list indexes, signs every credential that is missing or no
+longer matches its source, and re-signs an issuer's status list when revocations change.
+The results are committed content: ``content/credentials/<id>.json``, ``content/status/<issuer>.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from site_builder.config import SiteConfig
+from site_builder.errors import BadgesiteError
+from site_builder.load.content import load_site
+from site_builder.model import Issuer, Site
+from site_builder.serialise import dump, ob3
+from site_builder.sign import keys as keylib
+from site_builder.sign import proof, statuslist
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SignResult:
+    signed: list[str] = field(default_factory=list)  # assertion uids
+    status_lists: list[str] = field(default_factory=list)  # issuer slugs
+    allocated: int = 0
+    skipped_issuers: list[str] = field(default_factory=list)
+
+
+def credential_file(config: SiteConfig, uid: str) -> Path:
+    return config.path("content") / "credentials" / f"{uid}.json"
+
+
+def status_file(config: SiteConfig, slug: str) -> Path:
+    return config.path("content") / "status" / f"{slug}.json"
+
+
+def key_file(config: SiteConfig, issuer: str, name: str, demo: bool) -> Path:
+    folder = config.path("keys")
+    return folder / f"PUBLIC-DEMO-KEY-{issuer}-{name}.json" if demo else folder / issuer / f"{name}.json"
+
+
+def signing_key(config: SiteConfig, issuer: Issuer) -> keylib.KeyPair:
+    """The issuer's newest key whose private half is on this machine."""
+    if not issuer.keys:
+        raise BadgesiteError(f"issuer {issuer.slug} has no key: run `badgesite keys new {issuer.slug}`")
+    newest = issuer.keys[-1]
+    path = key_file(config, issuer.slug, newest.name, newest.public_demo_key)
+    if not path.is_file():
+        raise BadgesiteError(f"{path}: the private key of {issuer.did}#{newest.name} is not on this machine "
+                             "(signing happens where the key is kept)")
+    key = keylib.read_key(path)
+    if key.public_multibase != newest.multibase or key.id != f"{issuer.did}#{newest.name}":
+        raise BadgesiteError(f"{path}: does not match the public key in content/issuers/{issuer.slug}.json")
+    return key
+
+
+def _read(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _unsigned(document: dict[str, Any] | None) -> dict[str, Any] | None:
+    return {k: v for k, v in document.items() if k != "proof"} if document else None
+
+
+def now_utc() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def allocate_indexes(config: SiteConfig, site: Site) -> int:
+    """Give every assertion of a signing issuer a random free statusListIndex (written to content)."""
+    count = 0
+    used: dict[str, set[int]] = {}
+    for a in site.assertions.values():
+        if a.status_index is not None:
+            used.setdefault(site.achievements[a.achievement].issuer, set()).add(a.status_index)
+    for a in site.assertions.values():
+        issuer = site.issuers[site.achievements[a.achievement].issuer]
+        if not issuer.did or a.status_index is not None:
+            continue
+        taken = used.setdefault(issuer.slug, set())
+        if len(taken) >= statuslist.LIST_SIZE // 2:
+            raise BadgesiteError(f"the status list of {issuer.slug} is half full; a second list is not supported yet")
+        index = secrets.randbelow(statuslist.LIST_SIZE)
+        while index in taken:
+            index = secrets.randbelow(statuslist.LIST_SIZE)
+        taken.add(index)
+        path = config.path("content") / "assertions" / f"{a.uid}.json"
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["statusListIndex"] = str(index)
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        count += 1
+    return count
+
+
+def _sign_batch(args: tuple[dict[str, str], list[tuple[str, dict[str, Any]]], str]) -> list[tuple[str, bytes]]:
+    key_json, documents, created = args
+    key = keylib.KeyPair(key_json["id"], key_json["controller"], keylib.Ed25519PrivateKey.from_private_bytes(
+        keylib.from_multibase(key_json["secretKeyMultibase"], keylib.ED25519_PRIV)))
+    return [(name, dump(proof.sign(doc, key, created))) for name, doc in documents]
+
+
+def _sign_all(key: keylib.KeyPair, documents: list[tuple[str, dict[str, Any]]], created: str) -> list[tuple[str, bytes]]:
+    """Sign on every core: canonicalisation is CPU-bound pure Python."""
+    workers = min(os.cpu_count() or 1, max(1, len(documents) // 50))
+    if workers <= 1:
+        return _sign_batch((key.to_json(), documents, created))
+    chunks = [documents[i::workers * 4] for i in range(workers * 4)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        results = pool.map(_sign_batch, [(key.to_json(), chunk, created) for chunk in chunks])
+        return [item for batch in results for item in batch]
+
+
+def sign_site(config: SiteConfig) -> SignResult:
+    """Sign whatever is unsigned or stale. Needs the private keys of the issuers concerned."""
+    result = SignResult()
+    now = datetime.now(config.zone)
+    result.allocated = allocate_indexes(config, load_site(config, now))
+    site = load_site(config, now)
+    created = now_utc()
+    for issuer in site.issuers.values():
+        if not issuer.did:
+            result.skipped_issuers.append(issuer.slug)
+            continue
+        theirs = [a for a in site.assertions.values() if site.achievements[a.achievement].issuer == issuer.slug]
+        stale = []
+        for a in theirs:
+            expected = ob3.credential(config.base_url, a, site.achievements[a.achievement], issuer,
+                                      site.earners.get(a.earner))
+            if _unsigned(_read(credential_file(config, a.uid))) != expected:
+                stale.append((a.uid, expected))
+        list_url = config.base_url + issuer.status_path()
+        revoked = sorted(a.status_index for a in theirs if a.revoked and a.status_index is not None)
+        current = _read(status_file(config, issuer.slug))
+        expected_list = statuslist.list_credential(list_url, issuer.did, (current or {}).get("validFrom", created),
+                                                   revoked)
+        list_stale = _unsigned(current) != expected_list
+        if not stale and not list_stale:
+            continue
+        key = signing_key(config, issuer)
+        for uid, data in _sign_all(key, stale, created):
+            path = credential_file(config, uid)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            result.signed.append(uid)
+        if list_stale:
+            expected_list["validFrom"] = created
+            path = status_file(config, issuer.slug)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(dump(proof.sign(expected_list, key, created)))
+            result.status_lists.append(issuer.slug)
+    return result
