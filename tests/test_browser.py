@@ -9,12 +9,13 @@ Set ``BADGESITE_SHOTS=/some/dir`` to also write screenshots of the main pages th
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import struct
 import zlib
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from xml.etree import ElementTree
 import pytest
 from PIL import Image
 
-from site_builder.bake import OB2_SVG_NAMESPACE, bake_assertion
+from site_builder.bake import OB2_SVG_NAMESPACE, bake_assertion, bake_png, bake_svg
 from tests.support.browser import LOOPBACK, PagesServer, fetch, launch_chromium
 from tests.support.sites import EXPIRES, REVOCATION_REASON, BuiltSite, make_site
 
@@ -140,7 +141,7 @@ def assert_styled(page: Any) -> None:
     """The theme's stylesheet applied (browser defaults: 8px body margin, a serif font)."""
     assert computed(page, "body", "marginTop") == "0px"
     assert "system-ui" in computed(page, "body", "fontFamily")
-    assert computed(page, ".site-header", "display") != "inline"
+    assert computed(page, ".site-header", "backgroundColor") not in ("rgba(0, 0, 0, 0)", "transparent")
 
 
 PAGE_KINDS = ("home", "achievement", "issuer", "assertion", "revoked", "earner", "earners")
@@ -165,6 +166,7 @@ def test_download_svg_is_baked_like_python(svg_site: tuple[BuiltSite, PagesServe
     site, _ = svg_site
     page = guarded.new_page()
     data = download_baked(page, site, site.expiring, "svg")
+    assert not page.get_by_text("needs JavaScript").is_visible()
 
     assert b"<svg" in data[:256]
     assert data.count(b"<openbadges:assertion") == 1
@@ -184,7 +186,6 @@ def test_download_png_is_baked_like_python(png_site: tuple[BuiltSite, PagesServe
                                            tmp_path: Path) -> None:
     site, _ = png_site
     page = guarded.new_page()
-    assert page.get_by_role("button", name="Download SVG").count() == 0
     data = download_baked(page, site, site.valid, "png")
     assert page.get_by_role("button", name="Download SVG").count() == 0
 
@@ -208,6 +209,45 @@ def test_download_png_is_baked_like_python(png_site: tuple[BuiltSite, PagesServe
 
     reference = bake_assertion(site.config, site.valid, tmp_path / "python.png").read_bytes()
     assert data == reference
+    guarded.assert_only_local()
+
+
+TRICKY = json.dumps({"id": "https://x.example/a?b=1&c=\"2\"", "name": "é ✓ 😀 ]]> </openbadges:assertion>",
+                     "narrative": "line\u2028break <b>&amp;</b>"}, ensure_ascii=False, separators=(",", ":"))
+
+
+def test_js_and_python_bakers_agree_on_awkward_input(svg_site: tuple[BuiltSite, PagesServer],
+                                                     png_site: tuple[BuiltSite, PagesServer],
+                                                     guarded: Guarded) -> None:
+    """Re-baking replaces an earlier assertion, other chunks stay, text is escaped alike."""
+    site, _ = svg_site
+    page = guarded.new_page()
+    page.goto(site.url(f"assertions/{site.valid}.html"))
+    verify = json.loads(TRICKY)["id"]
+
+    svg = (site.output / "achievements" / "first-badge.svg").read_bytes()
+    svg = bake_svg(svg, "assertion", OB2_SVG_NAMESPACE, "https://old.example/", '{"old":true}')
+    in_js = page.evaluate("([svg, ns, verify, text]) => badgesiteBake.svg(svg, 'assertion', ns, verify, text)",
+                          [svg.decode("utf-8"), OB2_SVG_NAMESPACE, verify, TRICKY])
+    python = bake_svg(svg, "assertion", OB2_SVG_NAMESPACE, verify, TRICKY)
+    assert in_js.encode("utf-8") == python
+    baked = ElementTree.fromstring(python).findall(f"{{{OB2_SVG_NAMESPACE}}}assertion")
+    assert len(baked) == 1 and baked[0].text == TRICKY and baked[0].get("verify") == verify
+
+    png = (png_site[0].output / "achievements" / "first-badge.png").read_bytes()
+    for keyword, text in (("Description", "kept"), ("openbadgesX", "kept too"), ("openbadges", "old")):
+        png = bake_png(png, keyword, text)
+    in_js = page.evaluate("""([b64, text]) => {
+        const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
+        const out = badgesiteBake.png(bytes, "openbadges", text);
+        let bin = ""; for (const b of out) bin += String.fromCharCode(b);
+        return btoa(bin);
+    }""", [base64.b64encode(png).decode(), TRICKY])
+    python = bake_png(png, "openbadges", TRICKY)
+    assert base64.b64decode(in_js) == python
+    texts = [body for kind, body in png_chunks(python) if kind == b"iTXt"]
+    assert texts[0] == b"openbadges\0\0\0\0\0" + TRICKY.encode("utf-8")
+    assert sorted(t.split(b"\0")[0] for t in texts) == [b"Description", b"openbadges", b"openbadgesX"]
     guarded.assert_only_local()
 
 
@@ -268,7 +308,12 @@ def test_pages_work_from_file_urls(svg_site: tuple[BuiltSite, PagesServer], guar
     page = guarded.new_page()
     page.goto(path.as_uri())
     assert_styled(page)
-    assert page.eval_on_selector_all("img", "els => els.filter(e => !e.complete || !e.naturalWidth).length") == 0
+    images = page.locator("img")
+    assert images.count() >= 1
+    for i in range(images.count()):
+        images.nth(i).scroll_into_view_if_needed()  # lazy images load once near the viewport
+    page.wait_for_function("[...document.images].every(i => i.complete)")
+    assert page.eval_on_selector_all("img", "els => els.filter(e => !e.naturalWidth).map(e => e.src)") == []
     refs = page.eval_on_selector_all("a[href], img[src], script[src], link[rel=stylesheet]",
                                      "els => els.map(e => e.href || e.src)")
     local = [urldefrag(r)[0] for r in refs if r.startswith("file:")]
@@ -300,38 +345,51 @@ def test_not_found_page_is_styled_at_any_depth(svg_site: tuple[BuiltSite, PagesS
 
 # ---- 4. status box: live expiry re-check, revoked -------------------------------------
 
+def status_box(browser: Any, url: str, clock: datetime | None = None,
+               install: bool = False) -> dict[str, str]:
+    """The status box as a viewer sees it, in a fresh context (a clock is per context)."""
+    g = Guarded(browser, viewport=DESKTOP)
+    try:
+        page = g.new_page()
+        if clock and install:
+            page.clock.install(time=clock)
+        elif clock:
+            page.clock.set_fixed_time(clock)
+        page.goto(url)
+        box = page.locator("#status")
+        seen = {"status": box.get_attribute("data-status") or "", "class": box.get_attribute("class") or "",
+                "title": box.locator("strong").inner_text(), "text": box.inner_text()}
+        g.assert_only_local()
+        return seen
+    finally:
+        g.context.close()
+
+
 def test_status_rechecks_expiry_with_the_viewers_clock(svg_site: tuple[BuiltSite, PagesServer],
-                                                       guarded: Guarded) -> None:
+                                                       browser: Any) -> None:
     site, _ = svg_site
     url = site.url(f"assertions/{site.expiring}.html")
-    page = guarded.new_page()
-    page.goto(url)
-    status = page.locator("#status")
-    assert status.get_attribute("data-status") == "valid"
-    assert "Valid" in status.inner_text() and "Expired" not in status.inner_text()
+    expiry = datetime.fromisoformat(EXPIRES).replace(tzinfo=UTC)
 
-    expiry = datetime.fromisoformat(EXPIRES).replace(tzinfo=timezone.utc)
-    before = guarded.new_page()
-    before.clock.set_fixed_time(expiry.replace(day=29))
-    before.goto(url)
-    assert before.locator("#status").get_attribute("data-status") == "valid"
+    now = status_box(browser, url)  # the real clock: years before 2090
+    assert (now["status"], now["title"]) == ("valid", "Valid")
+    assert "status-valid" in now["class"] and "Expired" not in now["text"]
+    day_before = status_box(browser, url, expiry.replace(day=29))
+    assert (day_before["status"], day_before["title"]) == ("valid", "Valid")
 
-    after = guarded.new_page()
-    after.clock.install(time=expiry.replace(year=expiry.year + 1))
-    after.goto(url)
-    status = after.locator("#status")
-    assert status.get_attribute("data-status") == "expired"
-    assert "status-expired" in (status.get_attribute("class") or "")
-    assert status.locator("strong").inner_text() == "Expired"
-    assert "Valid" not in status.inner_text()
-    guarded.assert_only_local()
+    for installed in (False, True):
+        later = status_box(browser, url, expiry.replace(year=expiry.year + 1), install=installed)
+        assert (later["status"], later["title"]) == ("expired", "Expired")
+        assert later["class"] == "status status-expired"
+        assert "Valid" not in later["text"] and "expiry date has passed" in later["text"]
+        assert "by your device's clock it has now expired" in later["text"]
 
 
 def test_revoked_page_says_so_and_offers_no_download(svg_site: tuple[BuiltSite, PagesServer],
                                                      guarded: Guarded) -> None:
     site, _ = svg_site
     page = guarded.new_page()
-    page.clock.set_fixed_time(datetime(2200, 1, 1, tzinfo=timezone.utc))
+    page.clock.set_fixed_time(datetime(2200, 1, 1, tzinfo=UTC))
     page.goto(site.url(f"assertions/{site.revoked}.html"))
     status = page.locator("#status")
     assert status.get_attribute("data-status") == "revoked"
@@ -352,6 +410,7 @@ def test_pages_read_without_javascript(svg_site: tuple[BuiltSite, PagesServer], 
         assert page.locator("#status strong").inner_text() == "Valid"
         assert page.locator("h1").is_visible()
         assert page.get_by_text("needs JavaScript").is_visible()
+        assert page.locator("button").count() == 1 and not page.locator("button").is_visible()
         g.assert_only_local()
     finally:
         g.context.close()
@@ -402,15 +461,23 @@ def test_accessibility_basics(svg_site: tuple[BuiltSite, PagesServer], guarded: 
 
 @pytest.mark.skipif(not os.environ.get("BADGESITE_SHOTS"), reason="set BADGESITE_SHOTS=DIR for screenshots")
 def test_screenshots(svg_site: tuple[BuiltSite, PagesServer], png_site: tuple[BuiltSite, PagesServer],
-                     guarded: Guarded) -> None:
+                     guarded: Guarded, browser: Any) -> None:
     out = Path(os.environ["BADGESITE_SHOTS"])
     out.mkdir(parents=True, exist_ok=True)
     page = guarded.new_page()
     targets = [(kind, svg_site[0].url(page_path(svg_site[0], kind))) for kind in PAGE_KINDS]
     targets += [("png-assertion", png_site[0].url(page_path(png_site[0], "assertion"))),
+                ("revoked-earner", svg_site[0].url(f"earners/{svg_site[0].revoked_earner}.html")),
                 ("404", svg_site[0].url("a/b/c/missing"))]
+    later = Guarded(browser, viewport=DESKTOP)  # a clock is per context
+    expired = later.new_page()
+    expired.clock.set_fixed_time(datetime(2100, 1, 1, tzinfo=UTC))
     for size_name, size in (("desktop", DESKTOP), ("phone", PHONE)):
-        page.set_viewport_size(size)
         for kind, url in targets:
+            page.set_viewport_size(size)
             page.goto(url)
             page.screenshot(path=str(out / f"{kind}-{size_name}.png"), full_page=True)
+        expired.set_viewport_size(size)
+        expired.goto(svg_site[0].url(page_path(svg_site[0], "assertion")))
+        expired.screenshot(path=str(out / f"expired-{size_name}.png"), full_page=True)
+    later.context.close()

@@ -10,10 +10,11 @@ import io
 import json
 import math
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from site_builder.build import build
 from site_builder.config import SiteConfig, load_config
@@ -45,6 +46,7 @@ class BuiltSite:
     valid: str  # uid of a valid assertion that never expires
     revoked: str  # uid of a revoked assertion
     earner: str  # slug of the earner of ``expiring``
+    revoked_earner: str  # slug of the earner of ``revoked``
 
     @property
     def output(self) -> Path:
@@ -146,4 +148,4 @@ def make_site(tmp_path: Path, base_url: str, png: bool = False, title: str = "Fo
                    bio="Instructional technology coach at Foothill Middle School.",
                    links=[{"name": "Class website", "url": "https://example.org/ms-gonzalez"}])
         build(config)
-    return BuiltSite(root, config, expiring, valid, revoked, "maria-gonzalez")
+    return BuiltSite(root, config, expiring, valid, revoked, "maria-gonzalez", "jordan-avery")
