@@ -12,6 +12,7 @@ from site_builder import __version__
 from site_builder.config import SiteConfig
 from site_builder.errors import ConfigError
 from site_builder.load.content import load_site
+from site_builder.load.signed import Signed, check_signed
 from site_builder.model import Site
 from site_builder.render.routes import Context, plan
 from site_builder.render.templates import environment, theme_digest, theme_files, theme_folders
@@ -41,23 +42,26 @@ def build_time(config: SiteConfig) -> datetime:
     return datetime.combine(today, time(0), config.zone)
 
 
-def make_context(config: SiteConfig, site: Site) -> Context:
+def make_context(config: SiteConfig, site: Site, signed: Signed | None = None) -> Context:
     folders = theme_folders(config)
     settings = asdict(config) | {"root": ""}
     digest = hashlib.sha256(
         f"{__version__}\0{sorted(settings.items())}\0{theme_digest(folders)}\0"
         f"{site.build_time.isoformat()}".encode()
     ).hexdigest()
-    return Context(site, config, environment(folders), theme_files(folders, "assets"), digest)
+    return Context(site, config, environment(folders), theme_files(folders, "assets"), digest, signed or Signed())
 
 
-def build(config: SiteConfig) -> BuildResult:
-    """Load and validate content, plan every output, render what changed, write."""
+def build(config: SiteConfig, preview: bool = False) -> BuildResult:
+    """Load and validate content, plan every output, render what changed, write.
+
+    ``preview``: built for another address than site.toml's (signed 3.0 content is left out).
+    """
+    cache = config.root / ".cache" / "badgesite"
     site = load_site(config, build_time(config))               # 1. load & validate -> model
-    context = make_context(config, site)                       # 2. theme + site-wide digest
+    signed = check_signed(config, site, preview, cache / "proofs.json")  # 1b. committed 3.0 proofs
+    context = make_context(config, site, signed)               # 2. theme + site-wide digest
     outputs = plan(context)                                    # 3. route table (serialisers, pages)
-    stats = write_outputs(                                     # 4. render changed, then write
-        outputs, config.path("output"), config.root / ".cache" / "badgesite" / "manifest.json"
-    )
+    stats = write_outputs(outputs, config.path("output"), cache / "manifest.json")  # 4. render, write
     log.debug("built %d assertions into %s", len(site.assertions), config.path("output"))
     return BuildResult(site, stats)

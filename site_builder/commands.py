@@ -19,8 +19,9 @@ log = logging.getLogger(__name__)
 
 def build(args: argparse.Namespace) -> int:
     config = load_config(args.site, args.base_url)
+    preview = bool(args.base_url) and config.base_url != load_config(args.site).base_url
     started = time.perf_counter()
-    result = build_site(config)
+    result = build_site(config, preview=preview)
     stats = result.stats
     print(f"Built {len(result.site.assertions)} assertions ({stats.written} files written, "
           f"{stats.skipped} unchanged, {stats.removed} removed) in {time.perf_counter() - started:.2f}s")

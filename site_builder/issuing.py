@@ -241,4 +241,7 @@ def unpublish(config: SiteConfig, ref: str) -> Path:
                 del data["replaces"]
                 _write_json(other, data)
     path.unlink()
+    signed = config.path("content") / "credentials" / path.name
+    if signed.exists():
+        signed.unlink()  # its status-list bit stays as it was: the index is never reused
     return path

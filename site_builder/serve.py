@@ -34,7 +34,8 @@ class ServeState:
 def rebuild(root: Path, base_url: str, state: ServeState) -> None:
     """Build once; on failure remember the error (output/ keeps the last good build)."""
     try:
-        result = build(load_config(root, base_url))
+        config = load_config(root, base_url)
+        result = build(config, preview=config.base_url != load_config(root).base_url)
     except BadgesiteError as exc:
         state.error = str(exc)
         log.error("build failed, still serving the last good build:\n%s", exc)

@@ -15,6 +15,7 @@ from typing import Any
 import jinja2
 
 from site_builder.config import SiteConfig
+from site_builder.load.signed import Signed
 from site_builder.errors import OutputPathError
 from site_builder.model import Achievement, Assertion, Earner, Issuer, Site, site_path
 from site_builder.render import pages
@@ -37,6 +38,7 @@ class Context:
     env: jinja2.Environment
     assets: dict[str, Any]
     global_digest: str
+    signed: Signed
 
     def fingerprint(self, kind: str, *parts: str) -> str:
         h = hashlib.sha256(f"{self.global_digest}\0{kind}".encode())
@@ -86,7 +88,8 @@ def _assertion_routes(ctx: Context) -> Iterator[Output]:
         yield Output(x.json_path(), ctx.fingerprint("assertion.json", x.digest),
                      lambda x=x: dump(ob2.assertion(base, x)))
         deps = (x.digest, achievement.digest, ctx.site.issuers[achievement.issuer].digest,
-                earner.digest if earner else "-", replaced_by.get(x.uid, "-"))
+                earner.digest if earner else "-", replaced_by.get(x.uid, "-"),
+                "ob3" if x.uid in ctx.signed.credentials else "-")
         yield Output(x.page_path(), ctx.fingerprint("assertion.html", *deps),
                      lambda x=x: pages.assertion_page(ctx, x))
 
@@ -115,8 +118,24 @@ def _site_routes(ctx: Context) -> Iterator[Output]:
         yield Output(f"assets/{name}", ctx.fingerprint("asset", name), path.read_bytes)
 
 
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _signed_routes(ctx: Context) -> Iterator[Output]:
+    """Open Badges 3.0: credentials and status lists as committed, DID documents."""
+    signed = ctx.signed
+    for uid, data in signed.credentials.items():
+        yield Output(ctx.site.assertions[uid].credential_path(), _digest(data), lambda d=data: d)
+    for slug, data in signed.status_lists.items():
+        yield Output(ctx.site.issuers[slug].status_path(), _digest(data), lambda d=data: d)
+    for slug, data in signed.did_documents.items():
+        yield Output(ctx.site.issuers[slug].did_path(), _digest(data), lambda d=data: d)
+
+
 ROUTES: tuple[Callable[[Context], Iterable[Output]], ...] = (
     _site_routes,
+    _signed_routes,
     _issuer_routes,
     _achievement_routes,
     _assertion_routes,

@@ -1,0 +1,203 @@
+"""Check the committed Open Badges 3.0 content: signed credentials, status lists, DIDs.
+
+The build never signs. It proves that what is committed still matches its source and that
+every proof verifies with a key the issuer publishes; anything else is a diagnostic that
+says to run ``badgesite sign``. Verified proofs are cached by content hash, and uncached
+ones are checked on every core.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from site_builder.config import SiteConfig
+from site_builder.errors import ContentError, Diagnostic, relative_name
+from site_builder.load.jsonsource import JsonSource, read_json
+from site_builder.model import Issuer, Site
+from site_builder.serialise import dump, ob3
+from site_builder.sign import keys as keylib
+from site_builder.sign import proof, statuslist
+from site_builder.sign.jsonld import dropped_terms
+
+log = logging.getLogger(__name__)
+SIGN = "run `badgesite sign` where the issuer's key is kept"
+
+
+@dataclass(frozen=True)
+class Signed:
+    """Open Badges 3.0 outputs, checked: published as committed."""
+
+    credentials: Mapping[str, bytes] = field(default_factory=dict)  # assertion uid -> signed credential
+    status_lists: Mapping[str, bytes] = field(default_factory=dict)  # issuer slug -> signed list
+    did_documents: Mapping[str, bytes] = field(default_factory=dict)  # issuer slug -> DID document
+    warnings: tuple[str, ...] = ()
+
+
+def _shape(value: Any, path: str = "") -> frozenset[str]:
+    """Key paths and type values: two documents of one shape expand alike."""
+    out: set[str] = set()
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key != "@context":
+                out.add(f"{path}/{key}" + (f"={item}" if key == "type" else ""))
+                out |= _shape(item, f"{path}/{key}")
+    elif isinstance(value, list):
+        for item in value:
+            out |= _shape(item, path)
+    return frozenset(out)
+
+
+def _verify_one(job: tuple[str, bytes, str]) -> tuple[str, str]:
+    name, data, public = job
+    try:
+        proof.check(json.loads(data), keylib.public_key(public))
+    except (proof.ProofError, ValueError) as exc:
+        return name, str(exc)
+    return name, ""
+
+
+def _verify_all(jobs: list[tuple[str, bytes, str]]) -> dict[str, str]:
+    workers = min(os.cpu_count() or 1, max(1, len(jobs) // 100))
+    if workers <= 1:
+        return dict(map(_verify_one, jobs))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return dict(pool.map(_verify_one, jobs, chunksize=64))
+
+
+class _Check:
+    def __init__(self, config: SiteConfig, site: Site, cache: Path) -> None:
+        self.config, self.site, self.cache_path = config, site, cache
+        self.diags: list[Diagnostic] = []
+        self.warnings: list[str] = []
+        self.jobs: list[tuple[str, bytes, str]] = []  # (file name, bytes, public key) to verify
+        self.sources: dict[str, JsonSource] = {}
+        self.shapes: set[frozenset[str]] = set()
+        try:
+            self.cache: set[str] = set(json.loads(cache.read_text()))
+        except (OSError, ValueError):
+            self.cache = set()
+
+    def name(self, path: Path) -> str:
+        return relative_name(path, self.config.root)
+
+    def read(self, path: Path, what: str) -> JsonSource | None:
+        if not path.is_file():
+            self.diags.append(Diagnostic(self.name(path), "", f"no signed {what}: {SIGN}"))
+            return None
+        source, problem = read_json(path, self.name(path))
+        if problem:
+            self.diags.append(problem)
+        return source
+
+    def expect(self, source: JsonSource, expected: dict[str, Any], issuer: Issuer) -> bool:
+        """The committed document is ``expected`` plus a proof by one of the issuer's keys."""
+        data = source.data if isinstance(source.data, dict) else {}
+        if {k: v for k, v in data.items() if k != "proof"} != expected:
+            self.diags.append(source.diag("", f"does not match its source (changed since it was signed): {SIGN}"))
+            return False
+        method = data.get("proof", {}).get("verificationMethod", "") if isinstance(data.get("proof"), dict) else ""
+        key = next((k for k in issuer.keys if f"{issuer.did}#{k.name}" == method), None)
+        if key is None:
+            self.diags.append(source.diag("/proof", f"not signed by a key of {issuer.did} "
+                                                    f"(verificationMethod {method!r}): {SIGN}"))
+            return False
+        if key.public_demo_key:
+            self.demo_signed += 1
+        digest = hashlib.sha256(source.raw + key.multibase.encode()).hexdigest()
+        if digest not in self.cache:
+            self.jobs.append((source.name, source.raw, key.multibase))
+            self.sources[source.name] = source
+            self.pending[source.name] = digest
+        return True
+
+    def issuer(self, issuer: Issuer) -> tuple[dict[str, bytes], bytes | None]:
+        base = self.config.base_url
+        src_name = f"content/issuers/{issuer.slug}.json"
+        expected_did = keylib.did_web(base, "issuers", issuer.slug)
+        if issuer.did != expected_did:
+            self.diags.append(Diagnostic(src_name, "/did", f"did {issuer.did!r} does not match base_url "
+                              f"{base!r} (which gives {expected_did!r}); ids cannot move: see README, "
+                              "'Moving a site'"))
+            return {}, None
+        self.demo_signed = 0
+        credentials: dict[str, bytes] = {}
+        theirs = [a for a in self.site.assertions.values()
+                  if self.site.achievements[a.achievement].issuer == issuer.slug]
+        for a in theirs:
+            path = self.config.path("content") / "credentials" / f"{a.uid}.json"
+            if a.status_index is None:
+                self.diags.append(Diagnostic(f"content/assertions/{a.uid}.json", "",
+                                             f"no 'statusListIndex' for its Open Badges 3.0 credential: {SIGN}"))
+                continue
+            expected = ob3.credential(base, a, self.site.achievements[a.achievement], issuer,
+                                      self.site.earners.get(a.earner))
+            shape = _shape(expected)
+            if shape not in self.shapes:
+                self.shapes.add(shape)
+                for term in dropped_terms(expected):
+                    self.diags.append(Diagnostic(self.name(path), term, "JSON-LD expansion drops this "
+                                                 "property: no context defines it (a badgesite bug)"))
+            source = self.read(path, "credential")
+            if source and self.expect(source, expected, issuer):
+                credentials[a.uid] = source.raw
+        if self.demo_signed:
+            self.warnings.append(f"{self.demo_signed} credentials of {issuer.slug} are signed with a PUBLIC DEMO "
+                                 "key: anyone can sign with it, so they prove nothing")
+        status = self.read(self.config.path("content") / "status" / f"{issuer.slug}.json", "status list")
+        status_bytes = None
+        if status:
+            data = status.data if isinstance(status.data, dict) else {}
+            revoked = sorted(a.status_index for a in theirs if a.revoked and a.status_index is not None)
+            expected_list = statuslist.list_credential(base + issuer.status_path(), issuer.did,
+                                                       data.get("validFrom", ""), revoked)
+            if self.expect(status, expected_list, issuer):
+                status_bytes = status.raw
+        return credentials, status_bytes
+
+    def run(self) -> Signed:
+        self.pending: dict[str, str] = {}
+        credentials: dict[str, bytes] = {}
+        lists: dict[str, bytes] = {}
+        dids: dict[str, bytes] = {}
+        for issuer in self.site.issuers.values():
+            if not issuer.did:
+                continue
+            found, status = self.issuer(issuer)
+            credentials.update(found)
+            if status is not None:
+                lists[issuer.slug] = status
+            dids[issuer.slug] = dump(keylib.did_document(issuer.did, [(k.name, k.multibase) for k in issuer.keys]))
+        for name, problem in sorted(_verify_all(self.jobs).items()):
+            if problem:
+                self.diags.append(self.sources[name].diag("/proof", f"{problem}: {SIGN}"))
+            else:
+                self.cache.add(self.pending[name])
+        if self.diags:
+            raise ContentError(self.diags)
+        self.cache_path.parent.mkdir(parents=True, exist_ok=True)
+        self.cache_path.write_text(json.dumps(sorted(self.cache)))
+        return Signed(MappingProxyType(credentials), MappingProxyType(lists), MappingProxyType(dids),
+                      tuple(self.warnings))
+
+
+def check_signed(config: SiteConfig, site: Site, preview: bool, cache: Path) -> Signed:
+    """Checked 3.0 outputs; a preview for another base URL leaves them out (their ids name the real site)."""
+    if not any(i.did for i in site.issuers.values()):
+        return Signed()
+    if preview:
+        message = (f"preview for {config.base_url}: Open Badges 3.0 credentials, status lists and DID "
+                   "documents are left out (they are signed for the real base_url)")
+        log.warning("warning: %s", message)
+        return Signed(warnings=(message,))
+    signed = _Check(config, site, cache).run()
+    for warning in signed.warnings:
+        log.warning("warning: %s", warning)
+    return signed
