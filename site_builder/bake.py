@@ -21,6 +21,7 @@ from site_builder.load.images import PNG_MAGIC
 from site_builder.serialise import ob2
 
 OB2_SVG_NAMESPACE = "http://openbadges.org"
+OB3_SVG_NAMESPACE = "https://purl.imsglobal.org/ob/v3p0"
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
@@ -44,36 +45,49 @@ def bake_png(image: bytes, keyword: str, text: str) -> bytes:
     return b"".join(out)
 
 
-def bake_svg(svg: bytes, element: str, namespace: str, verify: str, text: str) -> bytes:
-    """Insert ``<openbadges:ELEMENT verify=...>`` with the JSON right after the <svg> tag."""
+def bake_svg(svg: bytes, element: str, namespace: str, verify: str | None, text: str) -> bytes:
+    """Insert ``<openbadges:ELEMENT>`` with the JSON right after the <svg> tag.
+
+    Any earlier baked element (of either version) is removed, so one SVG never holds both;
+    ``verify`` (2.0: the hosted assertion's URL) is omitted when None (3.0 embedded proofs).
+    """
     source = svg.decode("utf-8")
     source = re.sub(r"<openbadges:(assertion|credential)\b.*?</openbadges:\1>", "", source, flags=re.S)
     match = re.search(r"<svg\b[^>]*>", source)
     if not match:
         raise BadgesiteError("not an SVG image")
-    tag = match.group(0)
-    if "xmlns:openbadges=" not in tag:
-        tag = tag.replace("<svg", f'<svg xmlns:openbadges="{namespace}"', 1)
+    tag = re.sub(r'\sxmlns:openbadges="[^"]*"', "", match.group(0))
+    tag = tag.replace("<svg", f'<svg xmlns:openbadges="{namespace}"', 1)
     body = "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
-    verify_attr = verify.replace("&", "&amp;").replace('"', "&quot;")
-    baked = f'<openbadges:{element} verify="{verify_attr}">{body}</openbadges:{element}>'
+    attr = "" if verify is None else ' verify="' + verify.replace("&", "&amp;").replace('"', "&quot;") + '"'
+    baked = f"<openbadges:{element}{attr}>{body}</openbadges:{element}>"
     return (source[:match.start()] + tag + baked + source[match.end():]).encode("utf-8")
 
 
-def bake_assertion(config: SiteConfig, ref: str, output: Path | None = None) -> Path:
-    """Write the baked badge of one assertion, as hosted on the site."""
+def bake_assertion(config: SiteConfig, ref: str, output: Path | None = None, ob3: bool = False) -> Path:
+    """Write the baked badge of one assertion: its OB 2.0 assertion, or (``ob3``) its signed credential."""
     uid = assertion_file(config, ref).stem
     site = load_site(config, datetime.now(config.zone))
     assertion = site.assertions[uid]
     if assertion.revoked:
         raise BadgesiteError(f"{uid} is revoked: a revoked badge is not baked")
     image = site.achievements[assertion.achievement].image
-    document = ob2.assertion(config.base_url, assertion)
-    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
-    if image.media_type == "image/png":
-        data = bake_png(image.data, "openbadges", text)
+    if ob3:
+        signed = config.path("content") / "credentials" / f"{uid}.json"
+        if not signed.is_file():
+            raise BadgesiteError(f"{uid} has no signed Open Badges 3.0 credential (run `badgesite sign`)")
+        text = signed.read_text(encoding="utf-8").strip()
+        if image.media_type == "image/png":
+            data = bake_png(image.data, "openbadgecredential", text)
+        else:
+            data = bake_svg(image.data, "credential", OB3_SVG_NAMESPACE, None, text)
     else:
-        data = bake_svg(image.data, "assertion", OB2_SVG_NAMESPACE, document["id"], text)
-    target = output or Path(f"{uid}.{image.extension}")
+        document = ob2.assertion(config.base_url, assertion)
+        text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+        if image.media_type == "image/png":
+            data = bake_png(image.data, "openbadges", text)
+        else:
+            data = bake_svg(image.data, "assertion", OB2_SVG_NAMESPACE, document["id"], text)
+    target = output or Path(f"{uid}{'-ob3' if ob3 else ''}.{image.extension}")
     target.write_bytes(data)
     return target

@@ -87,6 +87,7 @@ def parser() -> argparse.ArgumentParser:
     _site_arg(p)
     p.add_argument("assertion")
     p.add_argument("-o", "--output", type=Path, help="file to write (default: <id>.<png|svg>)")
+    p.add_argument("--ob3", action="store_true", help="bake the signed Open Badges 3.0 credential instead")
     return top
 
 

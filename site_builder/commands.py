@@ -101,7 +101,7 @@ def bake(args: argparse.Namespace) -> int:
     from site_builder.bake import bake_assertion
 
     config = load_config(args.site)
-    out: Path = bake_assertion(config, args.assertion, args.output)
+    out: Path = bake_assertion(config, args.assertion, args.output, ob3=args.ob3)
     print(f"baked: {out}")
     return 0
 

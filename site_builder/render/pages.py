@@ -81,6 +81,7 @@ def assertion_page(ctx: Context, assertion: Assertion) -> bytes:
         issuer_host=issuer_host,
         host_differs=host.removeprefix("www.") != issuer_host.removeprefix("www."),
         validator_link=ctx.config.validator_url.replace("{url}", quote(json_url, safe="")),
+        credential_url=base + assertion.credential_path() if assertion.uid in ctx.signed.credentials else "",
         document=script_json(ob2.assertion(base, assertion)),
     )
 

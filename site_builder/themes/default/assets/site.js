@@ -75,10 +75,11 @@
     svg = svg.replace(/<openbadges:(assertion|credential)\b[\s\S]*?<\/openbadges:\1>/g, "");
     var open = svg.match(/<svg\b[^>]*>/);
     if (!open) throw new Error("not an SVG image");
-    var tag = open[0];
-    if (tag.indexOf("xmlns:openbadges=") < 0) tag = tag.replace(/^<svg\b/, '<svg xmlns:openbadges="' + namespace + '"');
+    // One namespace, one baked element: an earlier bake of either version is replaced.
+    var tag = open[0].replace(/\sxmlns:openbadges="[^"]*"/g, "").replace(/^<svg\b/, '<svg xmlns:openbadges="' + namespace + '"');
     var body = "<![CDATA[" + json.split("]]>").join("]]]]><![CDATA[>") + "]]>";
-    var baked = "<openbadges:" + element + ' verify="' + verify.replace(/&/g, "&amp;").replace(/"/g, "&quot;") + '">' + body + "</openbadges:" + element + ">";
+    var attr = verify == null ? "" : ' verify="' + verify.replace(/&/g, "&amp;").replace(/"/g, "&quot;") + '"';
+    var baked = "<openbadges:" + element + attr + ">" + body + "</openbadges:" + element + ">";
     return svg.slice(0, open.index) + tag + baked + svg.slice(open.index + open[0].length);
   }
 
@@ -101,17 +102,28 @@
   box.addEventListener("click", function (event) {
     var button = event.target.closest("button[data-bake]");
     if (!button) return;
-    var kind = button.dataset.bake, assertion = JSON.parse(dataElement.textContent);
-    var json = JSON.stringify(assertion);
+    var kind = button.dataset.bake, ob3 = button.dataset.format === "ob3";
+    var assertion = JSON.parse(dataElement.textContent);
     message.hidden = true;
-    fetch(box.dataset.image).then(function (response) {
+    // 2.0: the hosted assertion (embedded in this page); 3.0: the signed credential, byte for byte.
+    var text = ob3
+      ? fetch(button.dataset.credential).then(function (response) {
+          if (!response.ok) throw new Error("could not load the credential (" + response.status + ")");
+          return response.text();
+        }).then(function (t) { return t.trim(); })
+      : Promise.resolve(JSON.stringify(assertion));
+    Promise.all([text, fetch(box.dataset.image).then(function (response) {
       if (!response.ok) throw new Error("could not load the badge image (" + response.status + ")");
       return kind === "png" ? response.arrayBuffer() : response.text();
-    }).then(function (image) {
-      var blob = kind === "png"
-        ? new Blob([bakePng(new Uint8Array(image), "openbadges", json)], { type: "image/png" })
-        : new Blob([bakeSvg(image, "assertion", "http://openbadges.org", assertion.id, json)], { type: "image/svg+xml" });
-      save(blob, box.dataset.name + "." + kind);
+    })]).then(function (both) {
+      var json = both[0], image = both[1], blob;
+      if (kind === "png") {
+        blob = new Blob([bakePng(new Uint8Array(image), ob3 ? "openbadgecredential" : "openbadges", json)], { type: "image/png" });
+      } else {
+        blob = new Blob([ob3 ? bakeSvg(image, "credential", "https://purl.imsglobal.org/ob/v3p0", null, json)
+                             : bakeSvg(image, "assertion", "http://openbadges.org", assertion.id, json)], { type: "image/svg+xml" });
+      }
+      save(blob, box.dataset.name + (ob3 ? "-ob3." : ".") + kind);
     }).catch(function (error) {
       message.hidden = false;
       message.textContent = "Could not bake the badge: " + error.message +
