@@ -127,7 +127,7 @@ def keys(args: argparse.Namespace) -> int:
     config = load_config(args.site)
     demo = getattr(args, "public_demo_key", False)
     path = keyring.add_key(config, args.issuer, public_demo_key=demo, rotate=args.keys_command == "rotate")
-    print(f"wrote {path} (keep it secret{'; this one is a PUBLIC DEMO key' if demo else ''}); "
-          f"the issuer's DID and public key are in content/issuers/{args.issuer}.json")
+    kind = "a PUBLIC DEMO key: it may be committed, and anyone can sign with it" if demo else "keep it secret"
+    print(f"wrote {path} ({kind}); the issuer's DID and public key are in content/issuers/{args.issuer}.json")
     _sign_after(config)
     return 0
