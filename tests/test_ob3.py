@@ -187,3 +187,18 @@ def test_bake_ob3_round_trips(site: Path, tmp_path: Path) -> None:
     assert 'xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0"' in text and "verify=" not in text
     body = text.split("<![CDATA[", 1)[1].split("]]>", 1)[0]
     assert json.loads(body) == load(site / f"content/credentials/{UID}.json")
+
+
+def test_pyoxigraph_and_pyld_canonicalise_alike() -> None:
+    """The fast canoniser (pyoxigraph) against the cross-check (pyld) on every committed demo document."""
+    from site_builder.sign.jsonld import canonize, canonize_pyld
+
+    repo = Path(__file__).resolve().parent.parent
+    documents = sorted((repo / "content/credentials").glob("*.json")) + sorted((repo / "content/status").glob("*.json"))
+    assert len(documents) >= 38
+    for path in documents:
+        document = load(path)
+        options = dict(document.pop("proof"), **{"@context": document["@context"]})
+        options.pop("proofValue")
+        assert canonize(document) == canonize_pyld(document), path
+        assert canonize(options) == canonize_pyld(options), path

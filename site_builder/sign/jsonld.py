@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph
 from pyld import jsonld
 from pyld.documentloader.frozen import FrozenDocumentLoader
 
@@ -28,11 +29,39 @@ def _options() -> dict[str, Any]:
     return {"documentLoader": document_loader(), "safe": False}
 
 
-def canonize(document: dict[str, Any]) -> str:
-    """RDFC-1.0 canonical N-Quads (pyld calls the algorithm URDNA2015)."""
+def canonize_pyld(document: dict[str, Any]) -> str:
+    """RDFC-1.0 canonical N-Quads by pyld (which calls the algorithm URDNA2015): the cross-check."""
     return jsonld.normalize(document, {
         "algorithm": "URDNA2015", "format": "application/n-quads", "documentLoader": document_loader(),
     })
+
+
+@lru_cache(maxsize=1)
+def _inline_contexts() -> dict[str, Any]:
+    index = json.loads((CONTEXTS / "index.json").read_text(encoding="utf-8"))
+    return {url: json.loads((CONTEXTS / entry["file"]).read_text(encoding="utf-8"))["@context"]
+            for url, entry in index.items()}
+
+
+def canonize(document: dict[str, Any]) -> str:
+    """RDFC-1.0 canonical N-Quads by pyoxigraph (about twice as fast as pyld, same bytes).
+
+    pyoxigraph has no document loader, so the shipped contexts are inlined; a context URL
+    that is not shipped is an error, as with the frozen loader.
+    """
+    contexts = _inline_contexts()
+    listed = document.get("@context", [])
+    inlined = []
+    for item in listed if isinstance(listed, list) else [listed]:
+        if isinstance(item, str):
+            if item not in contexts:
+                raise ValueError(f"unknown JSON-LD context {item!r} (only shipped contexts are loaded)")
+            item = contexts[item]
+        inlined.append(item)
+    data = json.dumps(dict(document, **{"@context": inlined}))
+    dataset = pyoxigraph.Dataset(pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.JSON_LD))
+    dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
+    return "".join(sorted(f"{quad} .\n" for quad in dataset))
 
 
 def _leaf_keys(value: Any, path: str, out: set[str]) -> None:

@@ -7,6 +7,8 @@ Ed25519 over hashData, and ``proofValue`` is its multibase base58btc encoding.
 from __future__ import annotations
 
 import hashlib
+import json
+from functools import lru_cache
 from typing import Any
 
 import base58
@@ -19,11 +21,17 @@ from site_builder.sign.keys import KeyPair
 CRYPTOSUITE = "eddsa-rdfc-2022"
 
 
+@lru_cache(maxsize=256)
+def _options_hash(options_json: str) -> bytes:
+    """Proof options repeat (same key, same signing run): canonicalise each once."""
+    return hashlib.sha256(canonize(json.loads(options_json)).encode("utf-8")).digest()
+
+
 def _hash_data(document: dict[str, Any], options: dict[str, Any]) -> bytes:
     unsigned = {k: v for k, v in document.items() if k != "proof"}
     config = dict(options, **{"@context": document["@context"]})
     config.pop("proofValue", None)
-    return (hashlib.sha256(canonize(config).encode("utf-8")).digest()
+    return (_options_hash(json.dumps(config, sort_keys=True))
             + hashlib.sha256(canonize(unsigned).encode("utf-8")).digest())
 
 
