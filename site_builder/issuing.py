@@ -109,18 +109,23 @@ def issue(config: SiteConfig, achievement: str, rows: list[RosterRow],
     issued_on = _check_date(issued, "--date") or _today(config)
     expires_on = _check_date(expires, "--expires")
     content = config.path("content")
+    # Who already exists can only be found by re-hashing with each stored salt; people met
+    # earlier in this same run are remembered by their email, in memory only.
     earner_ids = [(i.salt, i.identity, e.slug) for e in site.earners.values() for i in e.identities]
     held = [a.recipient for a in site.assertions_of(slug) if not a.revoked]
     taken = set(site.earners)
+    run_earners: dict[str, str] = {}
+    run_issued: set[str] = set()
     result, merge_rows = IssueResult(), []
     for row in rows:
         email = normalise_email(row.email)
         if not _EMAIL.match(email):
             raise BadgesiteError(f"not an email address: {row.email!r}")
-        if any(hash_email(email, r.salt) == r.identity for r in held):
+        if email in run_issued or any(hash_email(email, r.salt) == r.identity for r in held):
             result.skipped.append(row)
             continue
-        earner = next((s for salt, h, s in earner_ids if hash_email(email, salt) == h), "")
+        earner = run_earners.get(email) or next(
+            (s for salt, h, s in earner_ids if hash_email(email, salt) == h), "")
         if not earner:
             earner = base = _slugify(row.name)
             n = 2
@@ -128,14 +133,14 @@ def issue(config: SiteConfig, achievement: str, rows: list[RosterRow],
                 earner, n = f"{base}-{n}", n + 1
             taken.add(earner)
             ident = new_identity(email)
-            earner_ids.append((ident.salt, ident.identity, earner))
             _write_json(content / "earners" / f"{earner}.json", {
                 "name": row.name.strip(),
                 "listed": True,
                 "identities": [{"type": "email", "hashed": True, "identity": ident.identity, "salt": ident.salt}],
             })
+        run_earners[email] = earner
+        run_issued.add(email)
         recipient = new_identity(email)
-        held.append(recipient)
         uid = secrets.token_hex(16)
         doc: dict[str, Any] = {
             "badge": f"../achievements/{slug}.json",

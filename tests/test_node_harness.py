@@ -159,6 +159,13 @@ def test_tampered_proof_value_fails(signed: dict[str, Any], site: Path) -> None:
     assert failure(verify(tampered, site)) == "Invalid signature."
 
 
+def test_undefined_term_fails(signed: dict[str, Any], site: Path) -> None:
+    tampered = copy.deepcopy(signed)
+    tampered["credentialSubject"]["nickname"] = "x"  # defined by no context: dropped on expansion
+    message = failure(verify(tampered, site))
+    assert message.startswith('Safe mode validation error. invalid property {"property":"nickname"')
+
+
 def test_expired_credential_fails(key: dict[str, Any], site: Path) -> None:
     credential = issue_ob3(badge(validUntil="2025-01-01T00:00:00Z"), key)
     assert verify(credential, site, now="2024-06-01T00:00:00Z")["verified"] is True
@@ -185,6 +192,27 @@ def test_unrevoked_entry_passes(key: dict[str, Any], site: Path) -> None:
     result = verify(credential, site)
     assert result["verified"] is True, result["errors"]
     assert result["statusResult"]["results"][0]["status"] is False
+
+
+def test_tampered_status_list_fails(key: dict[str, Any], site: Path, tmp_path: Path) -> None:
+    """A status list whose bits were changed after signing is rejected (and so is its credential)."""
+    copy_dir = tmp_path / "site"
+    status = json.loads((site / "status" / "1.json").read_text(encoding="utf-8"))
+    status["credentialSubject"]["encodedList"] = encoded_list(set())
+    _write_json(copy_dir / "status" / "1.json", status)
+    _write_json(copy_dir / "issuers" / "acme" / "did.json", json.loads((site / "issuers/acme/did.json").read_text()))
+    credential = issue_ob3(badge(credentialStatus=status_entry(REVOKED_INDEX)), key)
+    message = failure(verify(credential, copy_dir))
+    assert message == f'"BitstringStatusListCredential" {STATUS_URL} not verified; reason: Invalid signature.'
+
+
+def test_missing_status_list_fails(key: dict[str, Any], site: Path) -> None:
+    entry = {**status_entry(5), "statusListCredential": BASE + "status/2.json"}
+    credential = issue_ob3(badge(credentialStatus=entry), key)
+    message = failure(verify(credential, site))
+    assert message.startswith(
+        'Could not load "BitstringStatusListCredential"; reason: not found: https://example.github.io/site/status/2.json'
+    )
 
 
 def test_status_purpose_mismatch_fails(key: dict[str, Any], site: Path) -> None:

@@ -3,6 +3,7 @@
 #   - .venv:      badgesite with its test extras (pytest, playwright, ruff)
 #   - .venv-ob2:  the 1EdTech OB 2.0 validator, isolated (tools/setup-ob2-validator.sh)
 #   - Chromium:   Debian's package, for the browser tests (apt-get, when missing and root)
+#   - tests/node: npm ci of the Digital Bazaar / DCC verifier libraries
 # Extra arguments go to pytest.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,6 +16,13 @@ fi
 .venv/bin/python -m pip install -q -e '.[test]'
 
 bash tools/setup-ob2-validator.sh "$repo/.venv-ob2"
+
+# Digital Bazaar / DCC libraries: the independent Open Badges 3.0 verifier (committed lockfile).
+if command -v npm >/dev/null 2>&1; then
+    npm ci --prefix tests/node --no-audit --no-fund --loglevel=error
+else
+    echo "npm is missing: Open Badges 3.0 cross-verification tests will skip"
+fi
 
 if ! command -v chromium >/dev/null 2>&1; then
     if [[ $(id -u) == 0 ]]; then

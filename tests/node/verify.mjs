@@ -4,7 +4,7 @@
 //          "now": "ISO date" | null, "checkStatus": true}
 // stdout: {"verified": bool, "errors": [message, ...], "statusResult": ...,
 //          "raw": <@digitalbazaar/vc's result, JSON-safe>, "loaded": [urls]}
-// Exit 0 whenever a result was printed; 2 on unusable input.
+// Exit 0 whenever a result was printed; 2 on unusable input (bad JSON or `now`).
 //
 // `now` is passed to vc.verifyCredential (validFrom/validUntil, 300 s clock
 // skew) and, unlike the status library does, to the verification of each
@@ -26,6 +26,10 @@ function messages(error, out = []) {
   const children = [error.errors ?? []].flat();
   if(children.length) {
     children.forEach(e => messages(e, out));
+  } else if(error.details?.event) {
+    // jsonld safe mode: say which property or value was dropped, and why
+    const {code, message, details} = error.details.event;
+    out.push(`${error.message} ${code} ${JSON.stringify(details)}: ${message}`);
   } else if(error.message) {
     out.push(error.message);
   } else {
@@ -90,6 +94,10 @@ async function main() {
     process.exit(2);
   }
   const {credential, sites = {}, now = null, checkStatus = true} = request;
+  if(now !== null && (typeof now !== 'string' || isNaN(new Date(now)))) {
+    process.stderr.write(`verify.mjs: "now" is not a date: ${JSON.stringify(now)}\n`);
+    process.exit(2);
+  }
   const documentLoader = makeDocumentLoader({sites});
   const suite = await makeSuite();
   const options = {credential, suite, documentLoader};
