@@ -22,6 +22,7 @@ from site_builder.errors import BadgesiteError
 from site_builder.identity import hash_email, new_identity, normalise_email
 from site_builder.load.content import load_site
 from site_builder.model import UID, Site
+from site_builder.sign.statuslist import LIST_SIZE
 
 log = logging.getLogger(__name__)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -114,6 +115,9 @@ def issue(config: SiteConfig, achievement: str, rows: list[RosterRow],
     earner_ids = [(i.salt, i.identity, e.slug) for e in site.earners.values() for i in e.identities]
     held = [a.recipient for a in site.assertions_of(slug) if not a.revoked]
     taken = set(site.earners)
+    issuer = site.issuers[site.achievements[slug].issuer]
+    used = {a.status_index for a in site.assertions.values()
+            if a.status_index is not None and site.achievements[a.achievement].issuer == issuer.slug}
     run_earners: dict[str, str] = {}
     run_issued: set[str] = set()
     result, merge_rows = IssueResult(), []
@@ -150,6 +154,8 @@ def issue(config: SiteConfig, achievement: str, rows: list[RosterRow],
         }
         if expires_on:
             doc["expires"] = expires_on
+        if issuer.did:  # allocated now, so `sign` has nothing to rewrite
+            doc["statusListIndex"] = str(free_index(used))
         if row.evidence:
             doc["evidence"] = [{"id": row.evidence}]
         if row.narrative:
@@ -162,6 +168,17 @@ def issue(config: SiteConfig, achievement: str, rows: list[RosterRow],
     if merge_rows:
         result.mail_merge = _append_mail_merge(config, slug, merge_rows)
     return result
+
+
+def free_index(used: set[int]) -> int:
+    """A random unused status-list index (random, so an index says nothing about its holder)."""
+    if len(used) >= LIST_SIZE // 2:
+        raise BadgesiteError("the status list is half full; a second list is not supported yet")
+    index = secrets.randbelow(LIST_SIZE)
+    while index in used:
+        index = secrets.randbelow(LIST_SIZE)
+    used.add(index)
+    return index
 
 
 def _append_mail_merge(config: SiteConfig, slug: str, rows: list[list[str]]) -> Path:

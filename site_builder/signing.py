@@ -10,15 +10,15 @@ from __future__ import annotations
 import json
 import logging
 import os
-import secrets
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from site_builder.config import SiteConfig
 from site_builder.errors import BadgesiteError
+from site_builder.issuing import free_index
 from site_builder.load.content import load_site
 from site_builder.model import Issuer, Site
 from site_builder.serialise import dump, ob3
@@ -77,7 +77,7 @@ def _unsigned(document: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 def now_utc() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def allocate_indexes(config: SiteConfig, site: Site) -> int:
@@ -91,13 +91,7 @@ def allocate_indexes(config: SiteConfig, site: Site) -> int:
         issuer = site.issuers[site.achievements[a.achievement].issuer]
         if not issuer.did or a.status_index is not None:
             continue
-        taken = used.setdefault(issuer.slug, set())
-        if len(taken) >= statuslist.LIST_SIZE // 2:
-            raise BadgesiteError(f"the status list of {issuer.slug} is half full; a second list is not supported yet")
-        index = secrets.randbelow(statuslist.LIST_SIZE)
-        while index in taken:
-            index = secrets.randbelow(statuslist.LIST_SIZE)
-        taken.add(index)
+        index = free_index(used.setdefault(issuer.slug, set()))
         path = config.path("content") / "assertions" / f"{a.uid}.json"
         data = json.loads(path.read_text(encoding="utf-8"))
         data["statusListIndex"] = str(index)
@@ -113,8 +107,11 @@ def _sign_batch(args: tuple[dict[str, str], list[tuple[str, dict[str, Any]]], st
     return [(name, dump(proof.sign(doc, key, created))) for name, doc in documents]
 
 
-def _sign_all(key: keylib.KeyPair, documents: list[tuple[str, dict[str, Any]]], created: str) -> list[tuple[str, bytes]]:
-    """Sign on every core: canonicalisation is CPU-bound pure Python."""
+Documents = list[tuple[str, dict[str, Any]]]
+
+
+def _sign_all(key: keylib.KeyPair, documents: Documents, created: str) -> list[tuple[str, bytes]]:
+    """Sign on every core: canonicalisation is CPU-bound."""
     workers = min(os.cpu_count() or 1, max(1, len(documents) // 50))
     if workers <= 1:
         return _sign_batch((key.to_json(), documents, created))
@@ -128,8 +125,10 @@ def sign_site(config: SiteConfig) -> SignResult:
     """Sign whatever is unsigned or stale. Needs the private keys of the issuers concerned."""
     result = SignResult()
     now = datetime.now(config.zone)
-    result.allocated = allocate_indexes(config, load_site(config, now))
     site = load_site(config, now)
+    result.allocated = allocate_indexes(config, site)
+    if result.allocated:
+        site = load_site(config, now)
     created = now_utc()
     for issuer in site.issuers.values():
         if not issuer.did:
