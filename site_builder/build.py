@@ -3,28 +3,66 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
-from dataclasses import asdict, dataclass
+from functools import lru_cache
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, time
+from pathlib import Path
 
 from site_builder import __version__
 from site_builder.config import SiteConfig
 from site_builder.errors import ConfigError
-from site_builder.load.content import load_site
+from site_builder.load.content import LoadCache, load_site
 from site_builder.load.signed import Signed, check_signed
 from site_builder.model import Site
 from site_builder.render.routes import Context, plan
 from site_builder.render.templates import environment, theme_digest, theme_files, theme_folders
-from site_builder.write import WriteStats, write_outputs
+from site_builder.write import WriteStats, outputs_intact, write_outputs
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class BuildResult:
-    site: Site
+    assertions: int
     stats: WriteStats
+    warnings: tuple[str, ...] = ()
+    unchanged: bool = False  # every input was as at the last build: nothing was done
+
+
+@dataclass
+class BuildCache:
+    """What a warm process (``serve``) keeps between builds. No other state survives a build."""
+
+    load: LoadCache = field(default_factory=LoadCache)
+    signed: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """badgesite's own code: a new version or a local edit re-renders everything."""
+    h = hashlib.sha256(__version__.encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def inputs_digest(config: SiteConfig, preview: bool, when: datetime) -> str:
+    """Names, sizes and mtimes of every input file, with the settings: equal means nothing changed."""
+    h = hashlib.sha256(f"{code_digest()}\0{sorted(asdict(config).items())}\0{preview}\0{when.isoformat()}".encode())
+    for root in [config.root / "site.toml", config.path("content"), config.path("badges"), *theme_folders(config)]:
+        for folder, dirs, names in os.walk(root) if root.is_dir() else [(str(root.parent), [], [root.name])]:
+            dirs.sort()
+            for name in sorted(names):
+                try:
+                    stat = os.stat(os.path.join(folder, name))
+                except FileNotFoundError:
+                    continue
+                h.update(f"{folder}/{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return h.hexdigest()
 
 
 def build_time(config: SiteConfig) -> datetime:
@@ -46,22 +84,42 @@ def make_context(config: SiteConfig, site: Site, signed: Signed | None = None) -
     folders = theme_folders(config)
     settings = asdict(config) | {"root": ""}
     digest = hashlib.sha256(
-        f"{__version__}\0{sorted(settings.items())}\0{theme_digest(folders)}\0"
+        f"{code_digest()}\0{sorted(settings.items())}\0{theme_digest(folders)}\0"
         f"{site.build_time.isoformat()}".encode()
     ).hexdigest()
     return Context(site, config, environment(folders), theme_files(folders, "assets"), digest, signed or Signed())
 
 
-def build(config: SiteConfig, preview: bool = False) -> BuildResult:
+def build(config: SiteConfig, preview: bool = False, cache: BuildCache | None = None) -> BuildResult:
     """Load and validate content, plan every output, render what changed, write.
 
     ``preview``: built for another address than site.toml's (signed 3.0 content is left out).
+    ``cache``: kept by a warm process, so unchanged files are not read or checked again.
     """
-    cache = config.root / ".cache" / "badgesite"
-    site = load_site(config, build_time(config))               # 1. load & validate -> model
-    signed = check_signed(config, site, preview, cache / "proofs.json")  # 1b. committed 3.0 proofs
-    context = make_context(config, site, signed)               # 2. theme + site-wide digest
-    outputs = plan(context)                                    # 3. route table (serialisers, pages)
-    stats = write_outputs(outputs, config.path("output"), cache / "manifest.json")  # 4. render, write
+    folder = config.root / ".cache" / "badgesite"
+    when = build_time(config)
+    snapshot = inputs_digest(config, preview, when)             # 0. nothing changed? nothing to do
+    last = _read_json(folder / "last-build.json")
+    if last.get("inputs") == snapshot and outputs_intact(config.path("output"), folder / "manifest.json"):
+        return BuildResult(last["assertions"], WriteStats(0, last["files"], 0, last["bytes"]),
+                           tuple(last["warnings"]), unchanged=True)
+    site = load_site(config, when, cache.load if cache else None)  # 1. load & validate -> model
+    signed = check_signed(config, site, preview, folder / "proofs.json",  # 1b. committed 3.0 proofs
+                          cache.signed if cache else None)
+    context = make_context(config, site, signed)                # 2. theme + site-wide digest
+    outputs = plan(context)                                     # 3. route table (serialisers, pages)
+    stats = write_outputs(outputs, config.path("output"), folder / "manifest.json")  # 4. render, write
+    warnings = site.warnings + signed.warnings
+    (folder / "last-build.json").write_text(json.dumps({
+        "inputs": snapshot, "assertions": len(site.assertions), "files": stats.written + stats.skipped,
+        "bytes": stats.total_bytes, "warnings": list(warnings)}))
     log.debug("built %d assertions into %s", len(site.assertions), config.path("output"))
-    return BuildResult(site, stats)
+    return BuildResult(len(site.assertions), stats, warnings)
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}

@@ -88,6 +88,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("assertion")
     p.add_argument("-o", "--output", type=Path, help="file to write (default: <id>.<png|svg>)")
     p.add_argument("--ob3", action="store_true", help="bake the signed Open Badges 3.0 credential instead")
+
+    p = sub.add_parser("verify", help="verify any Open Badge (2.0 or 3.0): a URL, a JSON/JWS file or a baked image")
+    p.add_argument("source", help="hosted assertion URL, JSON or JWS file, or baked PNG/SVG")
+    p.add_argument("--recipient", metavar="EMAIL", help="check that the badge was awarded to this email")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--site", type=Path, metavar="DIR",
+                   help="serve this site's base_url from its built output folder (verify before deploying)")
+    p.add_argument("--now", metavar="ISO", help="verify as of this time (default: the current time)")
     return top
 
 
@@ -95,6 +103,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "new": commands.new, "build": commands.build, "check": commands.check, "serve": commands.serve,
     "issue": commands.issue, "revoke": commands.revoke, "reissue": commands.reissue,
     "unpublish": commands.unpublish, "bake": commands.bake, "sign": commands.sign, "keys": commands.keys,
+    "verify": commands.verify,
 }
 
 

@@ -23,7 +23,10 @@ def build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     result = build_site(config, preview=preview)
     stats = result.stats
-    print(f"Built {len(result.site.assertions)} assertions ({stats.written} files written, "
+    if result.unchanged:
+        for warning in result.warnings:
+            log.warning("warning: %s", warning)
+    print(f"Built {result.assertions} assertions ({stats.written} files written, "
           f"{stats.skipped} unchanged, {stats.removed} removed) in {time.perf_counter() - started:.2f}s")
     index = config.path("output") / "index.html"
     print(f"Open {index.as_uri()}  (or run `badgesite serve` and open http://127.0.0.1:8000/)")
@@ -131,3 +134,16 @@ def keys(args: argparse.Namespace) -> int:
     print(f"wrote {path} ({kind}); the issuer's DID and public key are in content/issuers/{args.issuer}.json")
     _sign_after(config)
     return 0
+
+
+def verify(args: argparse.Namespace) -> int:
+    """Verify one badge; print the report (text or JSON); exit 0 only when it is valid."""
+    from site_builder.verify import HttpFetcher, RoutedFetcher, parse_now, render_json, render_text
+    from site_builder.verify import verify as verify_badge
+    from site_builder.verify.fetch import site_fetcher
+
+    sites = [site_fetcher(args.site)] if args.site else []
+    fetcher = RoutedFetcher(sites, fallback=HttpFetcher())
+    report = verify_badge(args.source, fetcher, args.recipient, parse_now(args.now))
+    print(render_json(report) if args.json else render_text(report))
+    return 0 if report.valid else 1

@@ -10,12 +10,12 @@ import html
 import logging
 import mimetypes
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from livereload import Server
 
-from site_builder.build import build
+from site_builder.build import BuildCache, build
 from site_builder.config import load_config
 from site_builder.errors import BadgesiteError
 
@@ -29,13 +29,14 @@ class ServeState:
 
     output: Path
     error: str = ""
+    cache: BuildCache = field(default_factory=BuildCache)
 
 
 def rebuild(root: Path, base_url: str, state: ServeState) -> None:
     """Build once; on failure remember the error (output/ keeps the last good build)."""
     try:
         config = load_config(root, base_url)
-        result = build(config, preview=config.base_url != load_config(root).base_url)
+        result = build(config, preview=config.base_url != load_config(root).base_url, cache=state.cache)
     except BadgesiteError as exc:
         state.error = str(exc)
         log.error("build failed, still serving the last good build:\n%s", exc)

@@ -42,6 +42,15 @@ def _load_manifest(path: Path, output_dir: Path) -> dict[str, tuple[str, int]]:
     return data.get("files", {})
 
 
+def outputs_intact(output_dir: Path, manifest_path: Path) -> bool:
+    """Does output/ hold exactly the files the last build wrote (nobody deleted or added any)?"""
+    output_dir = output_dir.resolve()
+    if not output_dir.is_dir():
+        return False
+    manifest = _load_manifest(manifest_path, output_dir)
+    return bool(manifest) and _existing(output_dir) == manifest.keys()
+
+
 def _target(output_dir: Path, rel: str) -> Path:
     target = (output_dir / rel).resolve()
     if not target.is_relative_to(output_dir):

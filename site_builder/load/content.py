@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from site_builder.config import SiteConfig
 from site_builder.errors import ContentError, Diagnostic, relative_name
@@ -221,15 +224,39 @@ READERS: dict[str, Callable[..., object]] = {
 }
 
 
-def _discover(run: _Run) -> dict[str, list[JsonSource]]:
+@dataclass
+class LoadCache:
+    """Kept by a warm process (``serve``) between builds: unchanged files are neither read nor checked again.
+
+    ``files`` is keyed by path with the file's (size, mtime); ``objects`` holds what reading each
+    file produced, valid while ``context`` (config, the set of files and ids, images, date) is unchanged.
+    """
+
+    files: dict[str, tuple[tuple[int, int], JsonSource | None, Diagnostic | None]] = field(default_factory=dict)
+    objects: dict[tuple[str, str], tuple[JsonSource, object, list[Diagnostic], list[str]]] = field(
+        default_factory=dict)
+    context: str = ""
+
+
+def _listing(folder: Path) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(folder) as entries:
+            return sorted((e for e in entries if e.name.endswith(".json") and e.is_file()), key=lambda e: e.name)
+    except FileNotFoundError:
+        return []
+
+
+def _discover(run: _Run, cache: LoadCache | None) -> dict[str, list[JsonSource]]:
     sources: dict[str, list[JsonSource]] = {k: [] for k in KINDS}
     content = run.config.path("content")
     if not content.is_dir():
         run.diags.append(Diagnostic(relative_name(content, run.config.root), "", "content folder not found"))
         return sources
+    shown = relative_name(content, run.config.root)
     for kind in KINDS:
-        for path in sorted((content / kind).glob("*.json")):
-            name = relative_name(path, run.config.root)
+        for entry in _listing(content / kind):
+            path = Path(entry.path)
+            name = f"{shown}/{kind}/{entry.name}"
             stem_ok = UID.match(path.stem) if kind == "assertions" else SLUG.match(path.stem)
             if not stem_ok:
                 rule = ("a random id of 32 to 64 lowercase hex characters (`badgesite issue` "
@@ -237,7 +264,15 @@ def _discover(run: _Run) -> dict[str, list[JsonSource]]:
                     "a slug of lowercase letters, digits and inner hyphens"
                 run.diags.append(Diagnostic(name, "", f"file name must be {rule}"))
                 continue
-            source, problem = read_json(path, name)
+            stat = entry.stat()
+            signature = (stat.st_size, stat.st_mtime_ns)
+            known = cache.files.get(entry.path) if cache else None
+            if known and known[0] == signature:
+                source, problem = known[1], known[2]
+            else:
+                source, problem = read_json(path, name)
+                if cache is not None:
+                    cache.files[entry.path] = (signature, source, problem)
             run.index.stems[kind].add(path.stem)  # exists: references to it do not dangle
             if problem:
                 run.diags.append(problem)
@@ -246,10 +281,22 @@ def _discover(run: _Run) -> dict[str, list[JsonSource]]:
     return sources
 
 
-def load_site(config: SiteConfig, now: datetime) -> Site:
-    """Load and validate all content; raise ContentError listing every problem."""
+def _badges_signature(config: SiteConfig) -> str:
+    h = hashlib.sha256()
+    for folder, _dirs, names in sorted(os.walk(config.path("badges"))):
+        for name in sorted(names):
+            stat = os.stat(os.path.join(folder, name))
+            h.update(f"{folder}/{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def load_site(config: SiteConfig, now: datetime, cache: LoadCache | None = None) -> Site:
+    """Load and validate all content; raise ContentError listing every problem.
+
+    With a ``cache`` (a warm process), files that did not change are not read or checked again.
+    """
     run = _Run(config, now)
-    sources = _discover(run)
+    sources = _discover(run, cache)
     claimed: dict[str, str] = {}
     for kind in KINDS:  # explicit ids and related ids name objects too; each only once
         for src in sources[kind]:
@@ -264,14 +311,30 @@ def load_site(config: SiteConfig, now: datetime) -> Site:
                     run.diags.append(src.diag(pointer, f"duplicate id {value!r}: also used by {claimed[value]}"))
                 claimed[value] = src.name
                 run.index.aliases[kind][value] = src.path.stem
+    if cache is not None:
+        context = hashlib.sha256(repr((config, now.date(), sorted((k, sorted(v)) for k, v in run.index.stems.items()),
+                                       sorted((k, sorted(v.items())) for k, v in run.index.aliases.items()),
+                                       _badges_signature(config))).encode()).hexdigest()
+        if context != cache.context:
+            cache.objects.clear()
+            cache.context = context
     objects: dict[str, dict[str, object]] = {k: {} for k in KINDS}
     for kind in KINDS:
         for src in sources[kind]:
-            f = Fields(src, run.diags, src.data)
-            if f.ok:
-                obj = READERS[kind](run, src, f, run.header(kind, src, f))
-                if obj is not None:
-                    objects[kind][src.path.stem] = obj
+            known = cache.objects.get((kind, src.path.stem)) if cache else None
+            if known and known[0] is src:  # the very same parsed file, in an unchanged context
+                obj, diags, warnings = known[1], known[2], known[3]
+                run.diags.extend(diags)
+                run.warnings.extend(warnings)
+            else:
+                first_diag, first_warning = len(run.diags), len(run.warnings)
+                f = Fields(src, run.diags, src.data)
+                obj = READERS[kind](run, src, f, run.header(kind, src, f)) if f.ok else None
+                if cache is not None:
+                    cache.objects[kind, src.path.stem] = (src, obj, run.diags[first_diag:],
+                                                          run.warnings[first_warning:])
+            if obj is not None:
+                objects[kind][src.path.stem] = obj
     site = Site(objects["issuers"], objects["achievements"], objects["earners"],  # type: ignore[arg-type]
                 objects["assertions"], now, tuple(run.warnings))
     _cross_check(site, sources, run)

@@ -12,11 +12,12 @@ import hashlib
 import json
 import logging
 import os
+from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 from site_builder.config import SiteConfig
 from site_builder.errors import ContentError, Diagnostic, relative_name
@@ -73,8 +74,9 @@ def _verify_all(jobs: list[tuple[str, bytes, str]]) -> dict[str, str]:
 
 
 class _Check:
-    def __init__(self, config: SiteConfig, site: Site, cache: Path) -> None:
-        self.config, self.site, self.cache_path = config, site, cache
+    def __init__(self, config: SiteConfig, site: Site, cache: Path, memo: dict[str, tuple[str, bytes]] | None) -> None:
+        self.config, self.site, self.cache_path, self.memo = config, site, cache, memo
+        self.memo_keys: dict[str, str] = {}
         self.diags: list[Diagnostic] = []
         self.warnings: list[str] = []
         self.jobs: list[tuple[str, bytes, str]] = []  # (file name, bytes, public key) to verify
@@ -133,6 +135,15 @@ class _Check:
                   if self.site.achievements[a.achievement].issuer == issuer.slug]
         for a in theirs:
             path = self.config.path("content") / "credentials" / f"{a.uid}.json"
+            if self.memo is not None and path.is_file():  # a warm process: skip what was checked unchanged
+                stat = path.stat()
+                earner = self.site.earners.get(a.earner)
+                key = (f"{a.digest}{self.site.achievements[a.achievement].digest}{issuer.digest}"
+                       f"{earner.digest if earner else '-'}{stat.st_size}:{stat.st_mtime_ns}")
+                self.memo_keys[a.uid] = key
+                if self.memo.get(a.uid, ("", b""))[0] == key:
+                    credentials[a.uid] = self.memo[a.uid][1]
+                    continue
             if a.status_index is None:
                 self.diags.append(Diagnostic(f"content/assertions/{a.uid}.json", "",
                                              f"no 'statusListIndex' for its Open Badges 3.0 credential: {SIGN}"))
@@ -182,13 +193,18 @@ class _Check:
                 self.cache.add(self.pending[name])
         if self.diags:
             raise ContentError(self.diags)
+        if self.memo is not None:
+            for uid, data in credentials.items():
+                if uid in self.memo_keys:
+                    self.memo[uid] = (self.memo_keys[uid], data)
         self.cache_path.parent.mkdir(parents=True, exist_ok=True)
         self.cache_path.write_text(json.dumps(sorted(self.cache)))
         return Signed(MappingProxyType(credentials), MappingProxyType(lists), MappingProxyType(dids),
                       tuple(self.warnings))
 
 
-def check_signed(config: SiteConfig, site: Site, preview: bool, cache: Path) -> Signed:
+def check_signed(config: SiteConfig, site: Site, preview: bool, cache: Path,
+                 memo: dict[str, tuple[str, bytes]] | None = None) -> Signed:
     """Checked 3.0 outputs; a preview for another base URL leaves them out (their ids name the real site)."""
     if not any(i.did for i in site.issuers.values()):
         return Signed()
@@ -197,7 +213,7 @@ def check_signed(config: SiteConfig, site: Site, preview: bool, cache: Path) -> 
                    "documents are left out (they are signed for the real base_url)")
         log.warning("warning: %s", message)
         return Signed(warnings=(message,))
-    signed = _Check(config, site, cache).run()
+    signed = _Check(config, site, cache, memo).run()
     for warning in signed.warnings:
         log.warning("warning: %s", warning)
     return signed

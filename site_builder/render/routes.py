@@ -15,8 +15,8 @@ from typing import Any
 import jinja2
 
 from site_builder.config import SiteConfig
-from site_builder.load.signed import Signed
 from site_builder.errors import OutputPathError
+from site_builder.load.signed import Signed
 from site_builder.model import Achievement, Assertion, Earner, Issuer, Site, site_path
 from site_builder.render import pages
 from site_builder.serialise import dump, ob2

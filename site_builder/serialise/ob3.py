@@ -5,7 +5,7 @@ Only 3.0 property names are used; the build checks that JSON-LD expansion drops 
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +18,7 @@ CONTEXT = [VC_V2, OB_V3]
 
 def utc(moment: datetime) -> str:
     """DateTimeZ: UTC with a Z, as the 3.0 data model asks."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _compact(d: dict[str, Any]) -> dict[str, Any]:

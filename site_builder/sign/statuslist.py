@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import base64
 import gzip
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from site_builder.sign.jsonld import VC_V2
 
