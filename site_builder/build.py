@@ -100,7 +100,8 @@ def build(config: SiteConfig, preview: bool = False, cache: BuildCache | None = 
     when = build_time(config)
     snapshot = inputs_digest(config, preview, when)             # 0. nothing changed? nothing to do
     last = _read_json(folder / "last-build.json")
-    if last.get("inputs") == snapshot and outputs_intact(config.path("output"), folder / "manifest.json"):
+    warm = cache is None or bool(cache.load.files)  # a warm process fills its cache on its first build
+    if warm and last.get("inputs") == snapshot and outputs_intact(config.path("output"), folder / "manifest.json"):
         return BuildResult(last["assertions"], WriteStats(0, last["files"], 0, last["bytes"]),
                            tuple(last["warnings"]), unchanged=True)
     site = load_site(config, when, cache.load if cache else None)  # 1. load & validate -> model

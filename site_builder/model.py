@@ -14,15 +14,13 @@ from site_builder.errors import OutputPathError
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 UID = re.compile(r"^[0-9a-f]{32,64}$")
-_SAFE_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+# Segments start with a letter or digit, so "", "." and ".." (and hidden files) cannot occur.
+_SAFE_PATH = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*(?:/[A-Za-z0-9][A-Za-z0-9._-]*)*")
 
 
 def site_path(path: str) -> str:
     """Check a relative output path: no escape from output/, no odd segments."""
-    segments = path.split("/")
-    if not path or path.startswith("/") or any(
-        s in ("", ".", "..") or not _SAFE_SEGMENT.match(s) for s in segments
-    ):
+    if not _SAFE_PATH.fullmatch(path):
         raise OutputPathError(f"refusing output path {path!r}: it would escape or confuse output/")
     return path
 

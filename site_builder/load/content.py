@@ -255,9 +255,9 @@ def _discover(run: _Run, cache: LoadCache | None) -> dict[str, list[JsonSource]]
     shown = relative_name(content, run.config.root)
     for kind in KINDS:
         for entry in _listing(content / kind):
-            path = Path(entry.path)
+            stem = entry.name[:-5]
             name = f"{shown}/{kind}/{entry.name}"
-            stem_ok = UID.match(path.stem) if kind == "assertions" else SLUG.match(path.stem)
+            stem_ok = UID.match(stem) if kind == "assertions" else SLUG.match(stem)
             if not stem_ok:
                 rule = ("a random id of 32 to 64 lowercase hex characters (`badgesite issue` "
                         "names files so)") if kind == "assertions" else \
@@ -270,10 +270,10 @@ def _discover(run: _Run, cache: LoadCache | None) -> dict[str, list[JsonSource]]
             if known and known[0] == signature:
                 source, problem = known[1], known[2]
             else:
-                source, problem = read_json(path, name)
+                source, problem = read_json(Path(entry.path), name)
                 if cache is not None:
                     cache.files[entry.path] = (signature, source, problem)
-            run.index.stems[kind].add(path.stem)  # exists: references to it do not dangle
+            run.index.stems[kind].add(stem)  # exists: references to it do not dangle
             if problem:
                 run.diags.append(problem)
             elif source:

@@ -56,6 +56,13 @@ def _shape(value: Any, path: str = "") -> frozenset[str]:
     return frozenset(out)
 
 
+def _stat(path: str) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except FileNotFoundError:
+        return None
+
+
 def _verify_one(job: tuple[str, bytes, str]) -> tuple[str, str]:
     name, data, public = job
     try:
@@ -77,6 +84,10 @@ class _Check:
     def __init__(self, config: SiteConfig, site: Site, cache: Path, memo: dict[str, tuple[str, bytes]] | None) -> None:
         self.config, self.site, self.cache_path, self.memo = config, site, cache, memo
         self.memo_keys: dict[str, str] = {}
+        self.content = config.path("content")
+        self.shown = relative_name(self.content, config.root)
+        self.credentials = self.content / "credentials"
+        self.credentials_str = str(self.credentials)
         self.diags: list[Diagnostic] = []
         self.warnings: list[str] = []
         self.jobs: list[tuple[str, bytes, str]] = []  # (file name, bytes, public key) to verify
@@ -88,7 +99,7 @@ class _Check:
             self.cache = set()
 
     def name(self, path: Path) -> str:
-        return relative_name(path, self.config.root)
+        return f"{self.shown}/{path.parent.name}/{path.name}"  # paths here are content/<folder>/<file>
 
     def read(self, path: Path, what: str) -> JsonSource | None:
         if not path.is_file():
@@ -134,9 +145,9 @@ class _Check:
         theirs = [a for a in self.site.assertions.values()
                   if self.site.achievements[a.achievement].issuer == issuer.slug]
         for a in theirs:
-            path = self.config.path("content") / "credentials" / f"{a.uid}.json"
-            if self.memo is not None and path.is_file():  # a warm process: skip what was checked unchanged
-                stat = path.stat()
+            path = self.credentials / f"{a.uid}.json"
+            stat = _stat(f"{self.credentials_str}/{a.uid}.json") if self.memo is not None else None
+            if stat is not None:  # a warm process: skip what was checked unchanged
                 earner = self.site.earners.get(a.earner)
                 key = (f"{a.digest}{self.site.achievements[a.achievement].digest}{issuer.digest}"
                        f"{earner.digest if earner else '-'}{stat.st_size}:{stat.st_mtime_ns}")
@@ -162,7 +173,7 @@ class _Check:
         if self.demo_signed:
             self.warnings.append(f"{self.demo_signed} credentials of {issuer.slug} are signed with a PUBLIC DEMO "
                                  "key: anyone can sign with it, so they prove nothing")
-        status = self.read(self.config.path("content") / "status" / f"{issuer.slug}.json", "status list")
+        status = self.read(self.content / "status" / f"{issuer.slug}.json", "status list")
         status_bytes = None
         if status:
             data = status.data if isinstance(status.data, dict) else {}

@@ -48,10 +48,13 @@ class Context:
 
 
 def _earned_by(ctx: Context, achievement: Achievement) -> list[str]:
+    """What the achievement page shows of its assertions (not their narratives or evidence)."""
     out = []
+    now = ctx.site.build_time
     for a in ctx.site.assertions_of(achievement.slug):
         earner = ctx.site.earners.get(a.earner)
-        out += [a.digest, earner.digest if earner else "-"]
+        shown = f"{earner.name}{earner.listed}" if earner else "-"
+        out.append(f"{a.uid}{a.issued_on}{a.status(now)}{shown}")
     return out
 
 

@@ -36,10 +36,12 @@ def parse_now(value: str | None) -> datetime:
 
 
 def show(moment: datetime) -> str:
+    """A time as shown in messages: UTC, seconds, with a Z."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def as_list(value: Any) -> list[Any]:
+    """A JSON-LD value that may be single or a list, as a list (None: empty)."""
     if value is None:
         return []
     return value if isinstance(value, list) else [value]
@@ -65,6 +67,7 @@ def node_id(value: Any) -> str:
 
 
 def origin(url: str) -> str:
+    """``scheme://host[:port]`` of a URL, lower-cased."""
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}".lower()
 
@@ -88,4 +91,5 @@ def hash_matches(email: str, identity_hash: str, salt: Any) -> bool:
 
 
 def plain_matches(email: str, identity: Any) -> bool:
+    """An unhashed identity equals the email (trimmed, case-insensitive)."""
     return isinstance(identity, str) and identity.strip().lower() == email.strip().lower()

@@ -45,6 +45,7 @@ class Source:
 
 
 def b64url(part: str) -> bytes:
+    """Decode base64url without padding; ValueError if it is not."""
     try:
         return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
     except (binascii.Error, ValueError) as exc:

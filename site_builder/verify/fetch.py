@@ -35,6 +35,7 @@ class Response:
     body: bytes
 
     def json(self) -> Any:
+        """The body as JSON; FetchError if it is not."""
         try:
             return json.loads(self.body.decode("utf-8-sig"))
         except (UnicodeDecodeError, ValueError) as exc:
@@ -44,7 +45,9 @@ class Response:
 class Fetcher(Protocol):
     """Anything that turns a URL into a ``Response`` (or raises ``FetchError``)."""
 
-    def fetch(self, url: str) -> Response: ...
+    def fetch(self, url: str) -> Response:
+        """The response at ``url``; FetchError when it cannot be fetched at all."""
+        ...
 
 
 class LocalSite:
@@ -55,9 +58,11 @@ class LocalSite:
         self.folder = folder.resolve()
 
     def handles(self, url: str) -> bool:
+        """Whether ``url`` is under this site's prefix."""
         return url.startswith(self.prefix)
 
     def fetch(self, url: str) -> Response:
+        """The file for ``url`` (status 404 when missing); FetchError outside the folder."""
         if not self.handles(url):
             raise FetchError(f"{url} is not under {self.prefix}")
         rest = unquote(urlsplit(url[len(self.prefix):]).path)
@@ -88,6 +93,7 @@ class HttpFetcher:
         self.max_bytes = max_bytes
 
     def fetch(self, url: str) -> Response:
+        """GET ``url`` over https; HTTP errors are responses, network errors FetchError."""
         if urlsplit(url).scheme != "https":
             raise FetchError(f"refusing to fetch {url}: only https URLs are fetched")
         request = urllib.request.Request(url, headers={"Accept": ACCEPT, "User-Agent": "badgesite-verify"})
@@ -112,6 +118,7 @@ class RoutedFetcher:
         self.fallback = fallback
 
     def fetch(self, url: str) -> Response:
+        """Route ``url`` to its local site, else to the fallback."""
         for site in self.sites:
             if site.handles(url):
                 return site.fetch(url)
@@ -129,6 +136,7 @@ class CachingFetcher:
         self.cache: dict[str, Response] = {}
 
     def fetch(self, url: str) -> Response:
+        """The cached response, fetched on first use."""
         if url not in self.cache:
             self.cache[url] = self.inner.fetch(url)
         return self.cache[url]

@@ -103,6 +103,7 @@ def _pick_proof(report: Report, credential: dict[str, Any]) -> dict[str, Any] | 
 
 @lru_cache(maxsize=1)
 def shipped_contexts() -> frozenset[str]:
+    """The JSON-LD context URLs shipped with badgesite (the only ones ever loaded)."""
     return frozenset(json.loads((CONTEXT_FILES / "index.json").read_text(encoding="utf-8")))
 
 

@@ -22,6 +22,7 @@ class Check:
     fails_as: str = INVALID
 
     def to_dict(self) -> dict[str, Any]:
+        """``{"name", "ok", "message"}``."""
         return {"name": self.name, "ok": self.ok, "message": self.message}
 
 
@@ -43,13 +44,16 @@ class Report:
         return ok
 
     def fail(self, name: str, message: str, fails_as: str = INVALID) -> bool:
+        """Record a failed check; returns False."""
         return self.add(name, False, message, fails_as)
 
     def passed(self, name: str, message: str) -> bool:
+        """Record a passed check; returns True."""
         return self.add(name, True, message)
 
     @property
     def status(self) -> str:
+        """valid, or the most serious status of a failed check (invalid > revoked > expired)."""
         failed = {c.fails_as for c in self.checks if not c.ok}
         if not self.checks:
             return INVALID
@@ -60,10 +64,12 @@ class Report:
 
     @property
     def valid(self) -> bool:
+        """Whether every check passed."""
         return self.status == VALID
 
     @property
     def errors(self) -> list[str]:
+        """``"name: message"`` of every failed check."""
         return [f"{c.name}: {c.message}" for c in self.checks if not c.ok]
 
     def to_dict(self) -> dict[str, Any]:
@@ -81,6 +87,7 @@ class Report:
 
 
 def render_json(report: Report) -> str:
+    """The report as ``badgesite verify --json`` prints it."""
     return json.dumps(report.to_dict(), indent=2, ensure_ascii=False)
 
 
