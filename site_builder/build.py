@@ -6,9 +6,9 @@ import hashlib
 import json
 import logging
 import os
-from functools import lru_cache
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, time
+from functools import lru_cache
 from pathlib import Path
 
 from site_builder import __version__
@@ -38,6 +38,7 @@ class BuildCache:
 
     load: LoadCache = field(default_factory=LoadCache)
     signed: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    manifest: dict[str, tuple[str, int]] = field(default_factory=dict)  # as written by the last build
 
 
 @lru_cache(maxsize=1)
@@ -98,10 +99,10 @@ def build(config: SiteConfig, preview: bool = False, cache: BuildCache | None = 
     """
     folder = config.root / ".cache" / "badgesite"
     when = build_time(config)
-    snapshot = inputs_digest(config, preview, when)             # 0. nothing changed? nothing to do
+    snapshot = inputs_digest(config, preview, when) if cache is None else ""  # 0. nothing changed?
     last = _read_json(folder / "last-build.json")
-    warm = cache is None or bool(cache.load.files)  # a warm process fills its cache on its first build
-    if warm and last.get("inputs") == snapshot and outputs_intact(config.path("output"), folder / "manifest.json"):
+    if snapshot and last.get("inputs") == snapshot and outputs_intact(config.path("output"),
+                                                                       folder / "manifest.json"):
         return BuildResult(last["assertions"], WriteStats(0, last["files"], 0, last["bytes"]),
                            tuple(last["warnings"]), unchanged=True)
     site = load_site(config, when, cache.load if cache else None)  # 1. load & validate -> model
@@ -109,11 +110,16 @@ def build(config: SiteConfig, preview: bool = False, cache: BuildCache | None = 
                           cache.signed if cache else None)
     context = make_context(config, site, signed)                # 2. theme + site-wide digest
     outputs = plan(context)                                     # 3. route table (serialisers, pages)
-    stats = write_outputs(outputs, config.path("output"), folder / "manifest.json")  # 4. render, write
+    stats = write_outputs(outputs, config.path("output"), folder / "manifest.json",  # 4. render, write
+                          cache.manifest if cache else None)
     warnings = site.warnings + signed.warnings
-    (folder / "last-build.json").write_text(json.dumps({
-        "inputs": snapshot, "assertions": len(site.assertions), "files": stats.written + stats.skipped,
-        "bytes": stats.total_bytes, "warnings": list(warnings)}))
+    last_build = folder / "last-build.json"
+    if snapshot:
+        last_build.write_text(json.dumps({
+            "inputs": snapshot, "assertions": len(site.assertions), "files": stats.written + stats.skipped,
+            "bytes": stats.total_bytes, "warnings": list(warnings)}))
+    else:  # a warm process does not snapshot; the next command-line build checks everything
+        last_build.unlink(missing_ok=True)
     log.debug("built %d assertions into %s", len(site.assertions), config.path("output"))
     return BuildResult(len(site.assertions), stats, warnings)
 

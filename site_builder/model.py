@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from functools import cached_property
+from functools import cached_property, lru_cache
 from types import MappingProxyType
 
 from site_builder.errors import OutputPathError
@@ -18,6 +18,7 @@ UID = re.compile(r"^[0-9a-f]{32,64}$")
 _SAFE_PATH = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*(?:/[A-Za-z0-9][A-Za-z0-9._-]*)*")
 
 
+@lru_cache(maxsize=1 << 17)  # the same paths are checked on every build of a warm process
 def site_path(path: str) -> str:
     """Check a relative output path: no escape from output/, no odd segments."""
     if not _SAFE_PATH.fullmatch(path):

@@ -59,15 +59,17 @@ def _target(output_dir: Path, rel: str) -> Path:
 
 
 def _existing(output_dir: Path) -> set[str]:
+    """Every file below ``output_dir``, as relative POSIX paths (strings only: this runs on every build)."""
     found: set[str] = set()
-    stack = [output_dir]
+    prefix = len(str(output_dir)) + 1
+    stack = [str(output_dir)]
     while stack:
         with os.scandir(stack.pop()) as entries:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
-                    stack.append(Path(entry.path))
+                    stack.append(entry.path)
                 else:
-                    found.add(Path(entry.path).relative_to(output_dir).as_posix())
+                    found.add(entry.path[prefix:].replace(os.sep, "/"))
     return found
 
 
@@ -80,11 +82,15 @@ def _atomic_write(target: Path, data: bytes) -> None:
     os.replace(tmp, target)
 
 
-def write_outputs(outputs: Iterable[Output], output_dir: Path, manifest_path: Path) -> WriteStats:
-    """Bring ``output_dir`` to exactly ``outputs``; render only what changed."""
+def write_outputs(outputs: Iterable[Output], output_dir: Path, manifest_path: Path,
+                  memory: dict[str, tuple[str, int]] | None = None) -> WriteStats:
+    """Bring ``output_dir`` to exactly ``outputs``; render only what changed.
+
+    ``memory``: a warm process's copy of the manifest (read from disk only when empty), updated in place.
+    """
     output_dir = output_dir.resolve()
     fresh = not output_dir.is_dir()
-    old = {} if fresh else _load_manifest(manifest_path, output_dir)
+    old = {} if fresh else (dict(memory) if memory else _load_manifest(manifest_path, output_dir))
     existing = set() if fresh else _existing(output_dir)
     pending: dict[str, bytes] = {}
     manifest: dict[str, tuple[str, int]] = {}
@@ -124,8 +130,10 @@ def write_outputs(outputs: Iterable[Output], output_dir: Path, manifest_path: Pa
                 parent = parent.parent
     manifest_path.parent.mkdir(parents=True, exist_ok=True)
     _atomic_write(manifest_path, json.dumps(
-        {"version": MANIFEST_VERSION, "output": str(output_dir), "files": manifest},
-        sort_keys=True).encode())
+        {"version": MANIFEST_VERSION, "output": str(output_dir), "files": manifest}, separators=(",", ":")).encode())
+    if memory is not None:
+        memory.clear()
+        memory.update(manifest)
     stats = WriteStats(len(pending), len(manifest) - len(pending), len(stale), total)
     log.debug("wrote %d files, %d unchanged, removed %d", stats.written, stats.skipped, stats.removed)
     return stats

@@ -208,8 +208,9 @@ class _Check:
             for uid, data in credentials.items():
                 if uid in self.memo_keys:
                     self.memo[uid] = (self.memo_keys[uid], data)
-        self.cache_path.parent.mkdir(parents=True, exist_ok=True)
-        self.cache_path.write_text(json.dumps(sorted(self.cache)))
+        if self.pending:  # new proofs were verified: remember them
+            self.cache_path.parent.mkdir(parents=True, exist_ok=True)
+            self.cache_path.write_text(json.dumps(sorted(self.cache)))
         return Signed(MappingProxyType(credentials), MappingProxyType(lists), MappingProxyType(dids),
                       tuple(self.warnings))
 

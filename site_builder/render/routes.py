@@ -108,14 +108,16 @@ def _earner_routes(ctx: Context) -> Iterator[Output]:
 
 
 def _site_routes(ctx: Context) -> Iterator[Output]:
-    everything = ctx.fingerprint("site", *(
-        o.digest for group in (ctx.site.issuers, ctx.site.achievements, ctx.site.earners, ctx.site.assertions)
-        for o in group.values()  # type: ignore[attr-defined]
-    ))
-    yield Output("index.html", everything, lambda: pages.home_page(ctx))
-    yield Output("earners/index.html", everything, lambda: pages.earners_index(ctx))
-    yield Output("404.html", everything, lambda: pages.not_found_page(ctx))
-    yield Output("sitemap.xml", everything, lambda: pages.sitemap(ctx))
+    """Site-wide pages, each fingerprinted by what it shows (not by every assertion's text)."""
+    site = ctx.site
+    listed = [f"{e.slug}\0{e.name}" for e in site.earners.values() if e.listed]
+    shown = [o.digest for o in (*site.issuers.values(), *site.achievements.values())]
+    counts = [f"{slug}:{sum(not a.revoked for a in site.assertions_of(slug))}" for slug in site.achievements]
+    pages_listed = [*site.issuers, "|", *site.achievements, "|", *listed]
+    yield Output("index.html", ctx.fingerprint("home", *shown, *counts), lambda: pages.home_page(ctx))
+    yield Output("earners/index.html", ctx.fingerprint("earners", *listed), lambda: pages.earners_index(ctx))
+    yield Output("404.html", ctx.fingerprint("404"), lambda: pages.not_found_page(ctx))
+    yield Output("sitemap.xml", ctx.fingerprint("sitemap", *pages_listed), lambda: pages.sitemap(ctx))
     yield Output(".nojekyll", "empty", lambda: b"")
     for name, path in ctx.assets.items():
         yield Output(f"assets/{name}", ctx.fingerprint("asset", name), path.read_bytes)
