@@ -84,3 +84,42 @@ def test_unknown_fields_warn_but_build(site: Path, capsys: pytest.CaptureFixture
     assert main(["check", "--site", str(site)]) == 0
     expected = "warning: content/issuers/acme.json:6:13 /colour: unknown field 'colour' ignored\n"
     assert capsys.readouterr().err == expected
+
+
+def test_unsigned_ob3_credential_yields_a_2_0_assertion(site: Path) -> None:
+    """A content file in 3.0 words (an unsigned OpenBadgeCredential) builds both formats' 2.0 side."""
+    old = json.loads((site / f"content/assertions/{UID}.json").read_text())
+    (site / f"content/assertions/{UID}.json").unlink()
+    uid = "a" * 32
+    write(site / f"content/assertions/{uid}.json", {
+        "@context": ["https://www.w3.org/ns/credentials/v2",
+                     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "earner": "../earners/ada-lovelace.json",
+        "validFrom": "2025-04-01T10:00:00Z", "validUntil": "2099-01-01T00:00:00Z",
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "achievement": {"id": f"{BASE}achievements/tester.json", "type": ["Achievement"]},
+            "identifier": [{"type": "IdentityObject", "identityType": "emailAddress", "hashed": True,
+                            "identityHash": old["recipient"]["identity"], "salt": old["recipient"]["salt"]}],
+            "narrative": "From a *3.0* source."},
+        "evidence": [{"id": "https://example.org/e/1", "type": ["Evidence"], "name": "Portfolio"}]})
+    build(load_config(site))
+    served = json.loads((site / f"output/assertions/{uid}.json").read_text())
+    assert served["badge"] == f"{BASE}achievements/tester.json"
+    assert served["recipient"] == {"type": "email", "hashed": True, "identity": old["recipient"]["identity"],
+                                   "salt": old["recipient"]["salt"]}
+    assert served["issuedOn"] == "2025-04-01T10:00:00+00:00" and served["expires"].startswith("2099-01-01")
+    assert served["narrative"] == "From a *3.0* source."
+    assert served["evidence"] == [{"type": "Evidence", "id": "https://example.org/e/1", "name": "Portfolio"}]
+
+
+def test_ob3_credential_with_plaintext_identifier_is_refused(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(site / f"content/assertions/{'b' * 32}.json", {
+        "type": ["VerifiableCredential", "OpenBadgeCredential"], "validFrom": "2025-04-01",
+        "credentialSubject": {"achievement": "../achievements/tester.json", "identifier": [
+            {"type": "IdentityObject", "identityType": "emailAddress", "hashed": False,
+             "identityHash": "ada@example.org"}]}})
+    assert main(["check", "--site", str(site)]) == 1
+    err = capsys.readouterr().err
+    assert f"content/assertions/{'b' * 32}.json:14:25 /credentialSubject/identifier/0/identityHash: plaintext" in err

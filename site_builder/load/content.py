@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 TYPES = {
     "issuers": {"Issuer", "Profile"},
     "achievements": {"BadgeClass", "Achievement"},
-    "assertions": {"Assertion"},
+    "assertions": {"Assertion", "OpenBadgeCredential", "AchievementCredential"},
     "earners": {"Profile", "Person", "Earner"},
 }
 KNOWN = {
@@ -46,7 +46,8 @@ KNOWN = {
     "achievements": "name description image issuer creator criteria alignment tags tag "
                     "creditsAvailable achievementType",
     "assertions": "badge earner recipient issuedOn expires narrative evidence revoked "
-                  "revocationReason replaces reissuedOn verification statusListIndex",
+                  "revocationReason replaces reissuedOn verification statusListIndex "
+                  "credentialSubject validFrom validUntil awardedDate name description image issuer",
     "earners": "name image bio links listed identities",
 }
 COMMON = {"@context", "id", "type", "@language", "related"}
@@ -181,16 +182,34 @@ def _earner(run: _Run, src: JsonSource, f: Fields, related: tuple[str, ...]) -> 
                   links, f.flag("listed", True), ids)
 
 
+def _is_credential(f: Fields) -> bool:
+    types = f.raw("type")
+    return bool({"OpenBadgeCredential", "AchievementCredential"} & set(types if isinstance(types, list) else [types]))
+
+
 def _assertion(run: _Run, src: JsonSource, f: Fields, related: tuple[str, ...]) -> Assertion | None:
+    """An assertion in 2.0 words, or an unsigned 3.0 OpenBadgeCredential mapped onto one."""
     zone = run.config.zone
-    achievement = run.index.resolve(f, "badge", "achievements")
     earner = run.index.resolve(f, "earner", "earners", required=False)
-    recipient = identity(f.sub("recipient"), "recipient") if f.has("recipient") else None
-    if not f.has("recipient"):
-        f.error("recipient", "missing required field 'recipient'")
-    issued, expires = f.when("issuedOn", zone, required=True), f.when("expires", zone)
+    if _is_credential(f):
+        subject = f.sub("credentialSubject")
+        achievement = run.index.resolve(subject, "achievement", "achievements") if subject.ok else ""
+        ids = subject.objects("identifier") if subject.ok else []
+        recipient = identity(ids[0], "recipient") if ids else None
+        if subject.ok and not ids:
+            subject.error("identifier", "missing required field 'identifier' (the hashed email IdentityObject)")
+        issued = f.when("awardedDate" if f.has("awardedDate") else "validFrom", zone, required=True)
+        expires = f.when("validUntil", zone)
+        narrative = subject.text("narrative") if subject.ok else ""
+    else:
+        achievement = run.index.resolve(f, "badge", "achievements")
+        recipient = identity(f.sub("recipient"), "recipient") if f.has("recipient") else None
+        if not f.has("recipient"):
+            f.error("recipient", "missing required field 'recipient'")
+        issued, expires = f.when("issuedOn", zone, required=True), f.when("expires", zone)
+        narrative = f.text("narrative")
     if issued and expires and expires <= issued:
-        f.error("expires", "'expires' must be after 'issuedOn'")
+        f.error("validUntil" if f.has("validUntil") else "expires", "'expires' must be after 'issuedOn'")
     if issued and issued > max(run.now, datetime.now(zone)):  # the real clock, as verifiers use
         f.error("issuedOn", f"'issuedOn' {issued.isoformat()} is in the future")
     verification = f.sub("verification") if f.has("verification") else None
@@ -214,7 +233,7 @@ def _assertion(run: _Run, src: JsonSource, f: Fields, related: tuple[str, ...]) 
         return None
     return Assertion(
         src.path.stem, _digest(src), achievement, Recipient(recipient[1], recipient[2], recipient[0]),
-        issued, earner, expires, f.text("narrative"), evidence, revoked, reason, replaces,
+        issued, earner, expires, narrative, evidence, revoked, reason, replaces,
         f.when("reissuedOn", zone), related, int(index) if index else None,
     )
 

@@ -67,23 +67,26 @@ class Index:
 
 
 def identity(f: Fields, what: str) -> tuple[str, str, str] | None:
-    """(type, identity, salt) of a hashed IdentityObject; plaintext is refused."""
+    """(type, identity, salt) of a hashed IdentityObject (2.0, or 3.0 names); plaintext is refused."""
     if not f.ok:
         return None
-    kind = f.text("type", default="email")
-    value = f.raw("identity")
+    ob3 = "identityHash" in f.data or f.raw("type") == "IdentityObject"
+    key = "identityHash" if ob3 else "identity"
+    kind = {"emailAddress": "email"}.get(f.text("identityType"), f.text("identityType")) if ob3 \
+        else f.text("type", default="email")
+    value = f.raw(key)
     hashed = f.raw("hashed")
     if hashed is not True or (isinstance(value, str) and "@" in value):
         f.error(
-            "identity" if "identity" in f.data else "hashed",
+            key if key in f.data else "hashed",
             f"plaintext {what} identity: site repositories are public, so store only the salted "
             "hash (run `badgesite issue`, which hashes emails, or see docs/content-format.md)",
         )
         return None
     if kind != "email":
-        f.error("type", f"unsupported identity type {kind!r} (only 'email')")
+        f.error("identityType" if ob3 else "type", f"unsupported identity type {kind!r} (only email)")
     if not isinstance(value, str) or not _SHA256.match(value):
-        f.error("identity", "identity must be 'sha256$' followed by 64 lowercase hex digits")
+        f.error(key, f"{key} must be 'sha256$' followed by 64 lowercase hex digits")
         return None
     salt = f.text("salt", required=True)
     if salt and not _SALT.match(salt):
