@@ -215,19 +215,19 @@ class Site:
         for name in ("issuers", "achievements", "earners", "assertions"):
             object.__setattr__(self, name, _frozen(getattr(self, name)))
 
-    @cached_property
-    def _by_achievement(self) -> dict[str, list[Assertion]]:
+    def _group(self, attribute: str) -> dict[str, list[Assertion]]:
         index: dict[str, list[Assertion]] = {}
         for a in self.assertions.values():
-            index.setdefault(a.achievement, []).append(a)
+            index.setdefault(getattr(a, attribute), []).append(a)
         return index
 
     @cached_property
+    def _by_achievement(self) -> dict[str, list[Assertion]]:
+        return self._group("achievement")
+
+    @cached_property
     def _by_earner(self) -> dict[str, list[Assertion]]:
-        index: dict[str, list[Assertion]] = {}
-        for a in self.assertions.values():
-            index.setdefault(a.earner, []).append(a)
-        return index
+        return self._group("earner")
 
     def assertions_of(self, achievement: str) -> list[Assertion]:
         return list(self._by_achievement.get(achievement, ()))

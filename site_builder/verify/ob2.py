@@ -43,36 +43,39 @@ def _shape(report: Report, assertion: dict[str, Any], kinds: tuple[str, ...]) ->
     return report.passed("assertion", f"an Open Badges 2.0 Assertion with {kinds[0]} verification")
 
 
+def _linked(report: Report, fetcher: Fetcher, ref: Any, check: str, label: str) -> dict[str, Any] | None:
+    """A linked node, fetched (or embedded), whose served id must be the URL it came from."""
+    try:
+        node = ref if isinstance(ref, dict) else fetch_json(fetcher, ref)
+    except FetchError as exc:
+        report.fail(check, f"cannot fetch the {label}: {exc}")
+        return None
+    if isinstance(ref, str) and node.get("id") != ref:
+        report.fail(check, f"{ref} serves a {label} with id {node.get('id')!r}")
+        return None
+    return node
+
+
 def _badge_and_issuer(report: Report, assertion: dict[str, Any],
                       fetcher: Fetcher) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """Fetch (or take embedded) the BadgeClass and its issuer Profile."""
     badge_ref = assertion.get("badge")
-    try:
-        badge = badge_ref if isinstance(badge_ref, dict) else fetch_json(fetcher, badge_ref)
-    except FetchError as exc:
-        report.fail("badge", f"cannot fetch the BadgeClass: {exc}")
+    badge = _linked(report, fetcher, badge_ref, "badge", "BadgeClass")
+    if badge is None:
         return None
     report.badge = str(badge.get("name", ""))
     if not has_type(badge, "BadgeClass") or not badge.get("name"):
         report.fail("badge", f"{node_id(badge_ref)} is not a BadgeClass with a name")
         return None
-    if isinstance(badge_ref, str) and badge.get("id") != badge_ref:
-        report.fail("badge", f"{badge_ref} serves a BadgeClass with id {badge.get('id')!r}")
-        return None
     report.passed("badge", f"BadgeClass {node_id(badge) or '(embedded)'}")
     issuer_ref = badge.get("issuer")
-    try:
-        issuer = issuer_ref if isinstance(issuer_ref, dict) else fetch_json(fetcher, issuer_ref)
-    except FetchError as exc:
-        report.fail("issuer", f"cannot fetch the issuer Profile: {exc}")
+    issuer = _linked(report, fetcher, issuer_ref, "issuer", "Profile")
+    if issuer is None:
         return None
     name, issuer_id = str(issuer.get("name", "")), node_id(issuer) or node_id(issuer_ref)
     report.issuer = f"{name} ({issuer_id})" if name else issuer_id
     if not has_type(issuer, "Issuer", "Profile") or not name:
         report.fail("issuer", f"{issuer_id} is not an issuer Profile with a name")
-        return None
-    if isinstance(issuer_ref, str) and issuer.get("id") != issuer_ref:
-        report.fail("issuer", f"{issuer_ref} serves a Profile with id {issuer.get('id')!r}")
         return None
     report.passed("issuer", f"issuer Profile {issuer_id}")
     return badge, issuer
