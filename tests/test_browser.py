@@ -13,6 +13,7 @@ import base64
 import json
 import os
 import struct
+import subprocess
 import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -26,8 +27,10 @@ import pytest
 from PIL import Image
 
 from site_builder.bake import OB2_SVG_NAMESPACE, bake_assertion, bake_png, bake_svg
+from site_builder.cli import main as cli_main
+from tests.support.bakery import unbake
 from tests.support.browser import LOOPBACK, PagesServer, fetch, launch_chromium
-from tests.support.sites import EXPIRES, REVOCATION_REASON, BuiltSite, make_site
+from tests.support.sites import EXPIRES, REVOCATION_REASON, BuiltSite, fixed_build_time, make_site
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 740}
@@ -179,6 +182,9 @@ def test_download_svg_is_baked_like_python(svg_site: tuple[BuiltSite, PagesServe
 
     reference = bake_assertion(site.config, site.expiring, tmp_path / "python.svg").read_bytes()
     assert data == reference
+    downloaded = tmp_path / "browser.svg"
+    downloaded.write_bytes(data)
+    assert unbake(downloaded) == hosted["id"]  # openbadges-bakery reads the browser's SVG
     guarded.assert_only_local()
 
 
@@ -208,6 +214,45 @@ def test_download_png_is_baked_like_python(png_site: tuple[BuiltSite, PagesServe
     assert [c for c in chunks if c[0] != b"iTXt"] == png_chunks(original)
 
     reference = bake_assertion(site.config, site.valid, tmp_path / "python.png").read_bytes()
+    assert data == reference
+    downloaded = tmp_path / "browser.png"
+    downloaded.write_bytes(data)
+    assert json.loads(unbake(downloaded)) == hosted_json(site, site.valid)  # openbadges-bakery reads it
+    guarded.assert_only_local()
+
+
+@pytest.fixture(scope="module")
+def ob3_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[BuiltSite, PagesServer]]:
+    """A PNG site whose issuer signs Open Badges 3.0 (its did:web names the loopback server)."""
+    with PagesServer("/site/") as server:
+        site = make_site(tmp_path_factory.mktemp("ob3"), server.base_url, png=True)
+        subprocess.run(["git", "init", "-q"], cwd=site.root, check=True)
+        with fixed_build_time():
+            assert cli_main(["-q", "keys", "new", "--site", str(site.root), "my-organisation"]) == 0
+            assert cli_main(["-q", "build", "--site", str(site.root)]) == 0
+        server.root = site.output
+        yield site, server
+
+
+def test_download_ob3_png_embeds_the_signed_credential(ob3_site: tuple[BuiltSite, PagesServer],
+                                                       guarded: Guarded, tmp_path: Path) -> None:
+    site, _ = ob3_site
+    page = guarded.new_page()
+    page.goto(site.url(f"assertions/{site.valid}.html"))
+    assert page.locator("#credential-link").get_attribute("href") == site.url(f"credentials/{site.valid}.json")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download PNG (Open Badges 3.0)").click()
+    download = info.value
+    assert download.failure() is None and download.suggested_filename == f"first-badge-{site.valid[:8]}-ob3.png"
+    data = Path(download.path()).read_bytes()
+    chunks = png_chunks(data)
+    itxt = [body for kind, body in chunks if kind == b"iTXt"]
+    assert len(itxt) == 1 and itxt[0].startswith(b"openbadgecredential\0\0\0\0\0")
+    status, served = fetch(site.url(f"credentials/{site.valid}.json"))
+    assert status == 200
+    credential = json.loads(itxt[0][len(b"openbadgecredential") + 5:].decode("utf-8"))
+    assert credential == json.loads(served) and credential["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+    reference = bake_assertion(site.config, site.valid, tmp_path / "python.png", ob3=True).read_bytes()
     assert data == reference
     guarded.assert_only_local()
 
