@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
 import os
 import shutil
 import tempfile
@@ -21,6 +22,7 @@ from site_builder.errors import OutputPathError
 from site_builder.render.routes import Output
 
 log = logging.getLogger(__name__)
+_WORKER_OUTPUTS: list[Output] = []  # only ever filled in forked render workers
 MANIFEST_VERSION = 2
 
 
@@ -82,6 +84,31 @@ def _atomic_write(target: Path, data: bytes) -> None:
     os.replace(tmp, target)
 
 
+_PARALLEL_MIN = 2000  # below this, starting workers costs more than it saves
+
+
+def _worker_init(outputs: list[Output]) -> None:
+    global _WORKER_OUTPUTS  # set in a forked worker process only, never in the builder itself
+    _WORKER_OUTPUTS = outputs
+
+
+def _worker_make(index: int) -> bytes:
+    return _WORKER_OUTPUTS[index].make()
+
+
+def make_all(outputs: list[Output]) -> list[bytes]:
+    """Render on every core when there is much to render (a cold build); in order, either way.
+
+    Workers are forked, so they share the parent's model and templates without pickling them.
+    """
+    workers = os.cpu_count() or 1
+    if len(outputs) < _PARALLEL_MIN or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [output.make() for output in outputs]
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, initializer=_worker_init, initargs=(outputs,)) as pool:
+        return pool.map(_worker_make, range(len(outputs)), chunksize=128)
+
+
 def write_outputs(outputs: Iterable[Output], output_dir: Path, manifest_path: Path,
                   memory: dict[str, tuple[str, int]] | None = None) -> WriteStats:
     """Bring ``output_dir`` to exactly ``outputs``; render only what changed.
@@ -95,13 +122,15 @@ def write_outputs(outputs: Iterable[Output], output_dir: Path, manifest_path: Pa
     pending: dict[str, bytes] = {}
     manifest: dict[str, tuple[str, int]] = {}
     total = 0
+    to_make: list[Output] = []
     for output in outputs:
         previous = old.get(output.path)
         if previous and previous[0] == output.fingerprint and output.path in existing:
-            manifest[output.path] = previous
+            manifest[output.path] = tuple(previous)  # type: ignore[assignment]
             total += previous[1]
             continue
-        data = output.make()  # may raise: nothing has been written yet
+        to_make.append(output)
+    for output, data in zip(to_make, make_all(to_make), strict=True):  # may raise: nothing written yet
         pending[output.path] = data
         manifest[output.path] = (output.fingerprint, len(data))
         total += len(data)

@@ -171,3 +171,17 @@ def test_theme_override_one_file_at_a_time(site: Path) -> None:
     assert (out / "assets" / "style.css").read_text() == "body { color: rebeccapurple; }\n"
     assert (out / "assets" / "site.js").stat().st_size > 1000  # still the default one
     assert "Skip to content" in (out / "index.html").read_text()  # default template
+
+
+def test_parallel_rendering_gives_the_same_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from site_builder import write
+
+    sequential, parallel = copy_minimal(tmp_path / "seq"), copy_minimal(tmp_path / "par")
+    build(load_config(sequential))
+    monkeypatch.setattr(write, "_PARALLEL_MIN", 1)
+    calls: list[int] = []
+    real = write.make_all
+    monkeypatch.setattr(write, "make_all", lambda outputs: calls.append(len(outputs)) or real(outputs))
+    build(load_config(parallel))
+    assert calls and calls[0] >= 15
+    assert tree(sequential / "output") == tree(parallel / "output")
