@@ -36,10 +36,6 @@ class SignResult:
     skipped_issuers: list[str] = field(default_factory=list)
 
 
-def credential_file(config: SiteConfig, uid: str) -> Path:
-    return config.path("content") / "credentials" / f"{uid}.json"
-
-
 def status_file(config: SiteConfig, slug: str) -> Path:
     return config.path("content") / "status" / f"{slug}.json"
 
@@ -130,6 +126,7 @@ def sign_site(config: SiteConfig) -> SignResult:
     if result.allocated:
         site = load_site(config, now)
     created = now_utc()
+    folder = config.path("content") / "credentials"
     for issuer in site.issuers.values():
         if not issuer.did:
             result.skipped_issuers.append(issuer.slug)
@@ -139,7 +136,7 @@ def sign_site(config: SiteConfig) -> SignResult:
         for a in theirs:
             expected = ob3.credential(config.base_url, a, site.achievements[a.achievement], issuer,
                                       site.earners.get(a.earner))
-            if _unsigned(_read(credential_file(config, a.uid))) != expected:
+            if _unsigned(_read(folder / f"{a.uid}.json")) != expected:
                 stale.append((a.uid, expected))
         list_url = config.base_url + issuer.status_path()
         revoked = sorted(a.status_index for a in theirs if a.revoked and a.status_index is not None)
@@ -150,9 +147,9 @@ def sign_site(config: SiteConfig) -> SignResult:
         if not stale and not list_stale:
             continue
         key = signing_key(config, issuer)
+        folder.mkdir(parents=True, exist_ok=True)
         for uid, data in _sign_all(key, stale, created):
-            path = credential_file(config, uid)
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path = folder / f"{uid}.json"
             path.write_bytes(data)
             result.signed.append(uid)
         if list_stale:
