@@ -10,7 +10,7 @@ from pathlib import Path
 from site_builder import issuing, keyring, signing
 from site_builder.build import build as build_site
 from site_builder.build import build_time
-from site_builder.config import load_config
+from site_builder.config import SiteConfig, load_config
 from site_builder.errors import BadgesiteError
 from site_builder.load.content import load_site
 
@@ -109,7 +109,7 @@ def bake(args: argparse.Namespace) -> int:
     return 0
 
 
-def _sign_after(config) -> None:  # type: ignore[no-untyped-def]
+def _sign_after(config: SiteConfig) -> None:
     """Issuing commands sign at once, so the committed content is always complete."""
     result = signing.sign_site(config)
     if result.signed or result.status_lists:

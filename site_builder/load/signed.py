@@ -88,6 +88,8 @@ class _Check:
         self.shown = relative_name(self.content, config.root)
         self.credentials = self.content / "credentials"
         self.credentials_str = str(self.credentials)
+        self.pending: dict[str, str] = {}  # file name -> cache digest, for proofs verified in this run
+        self.demo_signed = 0  # per issuer: credentials signed with a public demo key
         self.diags: list[Diagnostic] = []
         self.warnings: list[str] = []
         self.jobs: list[tuple[str, bytes, str]] = []  # (file name, bytes, public key) to verify
@@ -185,7 +187,6 @@ class _Check:
         return credentials, status_bytes
 
     def run(self) -> Signed:
-        self.pending: dict[str, str] = {}
         credentials: dict[str, bytes] = {}
         lists: dict[str, bytes] = {}
         dids: dict[str, bytes] = {}
