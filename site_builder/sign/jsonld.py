@@ -11,6 +11,8 @@ import pyoxigraph
 from pyld import jsonld
 from pyld.documentloader.frozen import FrozenDocumentLoader
 
+from site_builder.sign.templates import TemplateCanoniser
+
 CONTEXTS = Path(__file__).resolve().parent.parent / "contexts"
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 OB_V3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -43,7 +45,24 @@ def _inline_contexts() -> dict[str, Any]:
             for url, entry in index.items()}
 
 
+def _nquads(data: Any) -> str:
+    """Canonical N-Quads of a JSON-LD document (compacted with inlined contexts, or expanded)."""
+    dataset = pyoxigraph.Dataset(pyoxigraph.parse(json.dumps(data), format=pyoxigraph.RdfFormat.JSON_LD))
+    dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
+    return "".join(sorted(f"{quad} .\n" for quad in dataset))
+
+
+@lru_cache(maxsize=1)
+def _templates() -> TemplateCanoniser:
+    return TemplateCanoniser(document_loader(), canonize_full, _nquads)
+
+
 def canonize(document: dict[str, Any]) -> str:
+    """RDFC-1.0 canonical N-Quads; documents of an already seen shape skip context processing."""
+    return _templates().canonize(document)
+
+
+def canonize_full(document: dict[str, Any]) -> str:
     """RDFC-1.0 canonical N-Quads by pyoxigraph (about twice as fast as pyld, same bytes).
 
     pyoxigraph has no document loader, so the shipped contexts are inlined; a context URL
@@ -58,10 +77,7 @@ def canonize(document: dict[str, Any]) -> str:
                 raise ValueError(f"unknown JSON-LD context {item!r} (only shipped contexts are loaded)")
             item = contexts[item]
         inlined.append(item)
-    data = json.dumps(dict(document, **{"@context": inlined}))
-    dataset = pyoxigraph.Dataset(pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.JSON_LD))
-    dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
-    return "".join(sorted(f"{quad} .\n" for quad in dataset))
+    return _nquads(dict(document, **{"@context": inlined}))
 
 
 def _leaf_keys(value: Any, path: str, out: set[str]) -> None:
