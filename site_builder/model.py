@@ -123,6 +123,10 @@ class Achievement:
     def image_path(self) -> str:
         return site_path(f"achievements/{self.slug}.{self.image.extension}")
 
+    def earned_path(self, number: int) -> str:
+        """Page ``number`` (from 1) of the list of everyone who earned it."""
+        return site_path(f"achievements/{self.slug}/earned-{number}.html")
+
 
 @dataclass(frozen=True)
 class Evidence:

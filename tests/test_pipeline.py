@@ -185,3 +185,25 @@ def test_parallel_rendering_gives_the_same_bytes(tmp_path: Path, monkeypatch: py
     build(load_config(parallel))
     assert calls and calls[0] >= 15
     assert tree(sequential / "output") == tree(parallel / "output")
+
+
+def test_long_earner_lists_are_paginated(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from site_builder.cli import main
+    from site_builder.render import pages
+
+    monkeypatch.setattr(pages, "EARNED_PREVIEW", 2)
+    monkeypatch.setattr(pages, "EARNED_PER_PAGE", 3)
+    roster = site / "roster.csv"
+    roster.write_text("name,email\n" + "".join(f"Person {n},p{n}@example.org\n" for n in range(6)))
+    assert main(["-q", "issue", "--site", str(site), "tester", "--csv", str(roster), "--date", "2025-05-01"]) == 0
+    build(load_config(site))
+    out = site / "output/achievements"
+    page = (out / "tester.html").read_text()
+    assert "Showing the 2 most recent of 7 public earners." in page
+    assert 'href="../achievements/tester/earned-1.html"' in page
+    assert page.count('class="person"') == 2
+    first, last = (out / "tester/earned-1.html").read_text(), (out / "tester/earned-3.html").read_text()
+    assert first.count('class="person"') == 3 and last.count('class="person"') == 1
+    assert "Page 1 of 3" in first and 'rel="next" href="../../achievements/tester/earned-2.html"' in first
+    assert 'href="../../assets/style.css"' in last and "Ada &lt;Lovelace&gt;" in last
+    assert not (out / "tester/earned-4.html").exists()

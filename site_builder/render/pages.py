@@ -53,14 +53,29 @@ def issuer_page(ctx: Context, issuer: Issuer) -> bytes:
                    json_url=ctx.config.base_url + issuer.json_path())
 
 
-def achievement_page(ctx: Context, achievement: Achievement) -> bytes:
-    earned = [
+EARNED_PREVIEW = 60  # earners shown on an achievement's page
+EARNED_PER_PAGE = 500  # earners per page of its full list
+
+
+def earned_by(ctx: Context, achievement: Achievement) -> list[tuple[Assertion, Earner]]:
+    """Valid awards to listed earners, most recent first."""
+    return [
         (a, ctx.site.earners[a.earner]) for a in _sorted(ctx.site.assertions_of(achievement.slug))
         if a.status(ctx.site.build_time) == "valid" and a.earner and ctx.site.earners[a.earner].listed
     ]
+
+
+def achievement_page(ctx: Context, achievement: Achievement) -> bytes:
+    earned = earned_by(ctx, achievement)
     return _render(ctx, "achievement.html", achievement.page_path(), achievement=achievement,
-                   issuer=ctx.site.issuers[achievement.issuer], earned=earned,
-                   json_url=ctx.config.base_url + achievement.json_path())
+                   issuer=ctx.site.issuers[achievement.issuer], earned=earned[:EARNED_PREVIEW],
+                   earned_total=len(earned), json_url=ctx.config.base_url + achievement.json_path())
+
+
+def earned_page(ctx: Context, achievement: Achievement, number: int, count: int,
+                earned: list[tuple[Assertion, Earner]], total: int) -> bytes:
+    return _render(ctx, "earned.html", achievement.earned_path(number), achievement=achievement,
+                   earned=earned, number=number, count=count, total=total)
 
 
 def assertion_page(ctx: Context, assertion: Assertion) -> bytes:

@@ -17,7 +17,7 @@ import jinja2
 from site_builder.config import SiteConfig
 from site_builder.errors import OutputPathError
 from site_builder.load.signed import Signed
-from site_builder.model import Achievement, Assertion, Earner, Issuer, Site, site_path
+from site_builder.model import Assertion, Earner, Issuer, Site, site_path
 from site_builder.render import pages
 from site_builder.serialise import dump, ob2
 
@@ -45,15 +45,9 @@ class Context:
         return hashlib.sha256("\0".join((self.global_digest, kind, *parts)).encode()).hexdigest()
 
 
-def _earned_by(ctx: Context, achievement: Achievement) -> list[str]:
-    """What the achievement page shows of its assertions (not their narratives or evidence)."""
-    out = []
-    now = ctx.site.build_time
-    for a in ctx.site.assertions_of(achievement.slug):
-        earner = ctx.site.earners.get(a.earner)
-        shown = f"{earner.name}{earner.listed}" if earner else "-"
-        out.append(f"{a.uid}{a.issued_on}{a.status(now)}{shown}")
-    return out
+def _shown(earned: list[tuple[Assertion, Earner]]) -> list[str]:
+    """What a list of earners shows (not the awards' narratives or evidence)."""
+    return [f"{a.uid}{a.issued_on}{e.slug}{e.name}{e.image.digest if e.image else ''}" for a, e in earned]
 
 
 def _issuer_routes(ctx: Context) -> Iterator[Output]:
@@ -74,9 +68,20 @@ def _achievement_routes(ctx: Context) -> Iterator[Output]:
         issuer = ctx.site.issuers[a.issuer]
         yield Output(a.json_path(), ctx.fingerprint("badge.json", a.digest),
                      lambda a=a: dump(ob2.badge_class(base, a)))
+        earned = pages.earned_by(ctx, a)
+        preview = earned[:pages.EARNED_PREVIEW]
         yield Output(a.page_path(),
-                     ctx.fingerprint("achievement.html", a.digest, issuer.digest, *_earned_by(ctx, a)),
+                     ctx.fingerprint("achievement.html", a.digest, issuer.digest, str(len(earned)), *_shown(preview)),
                      lambda a=a: pages.achievement_page(ctx, a))
+        if len(earned) > len(preview):  # the full list, in pages
+            size = pages.EARNED_PER_PAGE
+            count, total = -(-len(earned) // size), len(earned)
+            for n in range(1, count + 1):
+                chunk = earned[(n - 1) * size:n * size]
+                yield Output(a.earned_path(n),
+                             ctx.fingerprint("earned.html", a.digest, str(n), str(count), *_shown(chunk)),
+                             lambda a=a, n=n, count=count, chunk=chunk, total=total:
+                             pages.earned_page(ctx, a, n, count, chunk, total))
         yield Output(a.image_path(), a.image.digest, lambda a=a: a.image.data)
 
 
