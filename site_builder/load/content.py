@@ -106,7 +106,7 @@ class _Run:
                             f"(expected {' or '.join(sorted(TYPES[kind]))})")
         for key in sorted(set(f.data) - COMMON - set(KNOWN[kind].split())):
             self.warn(source, f.ptr(key), f"unknown field {key!r} ignored")
-        own = self.index.own_id(kind, source.path.stem)
+        own = self.index.own_id(kind, source.stem)
         given = f.raw("id")
         related = tuple(f.strings("related"))
         if given is None or given == own:
@@ -146,7 +146,7 @@ def _issuer(run: _Run, src: JsonSource, f: Fields, related: tuple[str, ...]) -> 
     )
     if keys and not did:
         f.error("keys", "'keys' without a 'did': run `badgesite keys new` to set both")
-    return Issuer(src.path.stem, _digest(src, image), f.text("name", True), f.url("url", True),
+    return Issuer(src.stem, _digest(src, image), f.text("name", True), f.url("url", True),
                   email, f.text("description"), image, f.text("telephone"), related, did, keys)
 
 
@@ -168,7 +168,7 @@ def _achievement(run: _Run, src: JsonSource, f: Fields, related: tuple[str, ...]
         for a in f.objects("alignment") if a.ok
     )
     return Achievement(
-        src.path.stem, _digest(src, image), f.text("name", True), f.text("description", True),
+        src.stem, _digest(src, image), f.text("name", True), f.text("description", True),
         image, issuer, narrative, url, aligns, f.strings("tags") + f.strings("tag"),  # type: ignore[arg-type]
         f.number("creditsAvailable"), f.text("achievementType"), related,
     )
@@ -178,7 +178,7 @@ def _earner(run: _Run, src: JsonSource, f: Fields, related: tuple[str, ...]) -> 
     image = run.image(f, "image", required=False)
     links = tuple(Link(x.text("name", True), x.url("url", True)) for x in f.objects("links") if x.ok)
     ids = tuple(Recipient(i[1], i[2], i[0]) for x in f.objects("identities") if (i := identity(x, "earner")))
-    return Earner(src.path.stem, _digest(src, image), f.text("name", True), image, f.text("bio"),
+    return Earner(src.stem, _digest(src, image), f.text("name", True), image, f.text("bio"),
                   links, f.flag("listed", True), ids)
 
 
@@ -232,7 +232,7 @@ def _assertion(run: _Run, src: JsonSource, f: Fields, related: tuple[str, ...]) 
     if not (achievement and recipient and issued):
         return None
     return Assertion(
-        src.path.stem, _digest(src), achievement, Recipient(recipient[1], recipient[2], recipient[0]),
+        src.stem, _digest(src), achievement, Recipient(recipient[1], recipient[2], recipient[0]),
         issued, earner, expires, narrative, evidence, revoked, reason, replaces,
         f.when("reissuedOn", zone), related, int(index) if index else None,
     )
@@ -329,7 +329,7 @@ def load_site(config: SiteConfig, now: datetime, cache: LoadCache | None = None)
                 if value in claimed and claimed[value] != src.name:
                     run.diags.append(src.diag(pointer, f"duplicate id {value!r}: also used by {claimed[value]}"))
                 claimed[value] = src.name
-                run.index.aliases[kind][value] = src.path.stem
+                run.index.aliases[kind][value] = src.stem
     if cache is not None:
         context = hashlib.sha256(repr((config, now.date(), sorted((k, sorted(v)) for k, v in run.index.stems.items()),
                                        sorted((k, sorted(v.items())) for k, v in run.index.aliases.items()),
@@ -340,7 +340,7 @@ def load_site(config: SiteConfig, now: datetime, cache: LoadCache | None = None)
     objects: dict[str, dict[str, object]] = {k: {} for k in KINDS}
     for kind in KINDS:
         for src in sources[kind]:
-            known = cache.objects.get((kind, src.path.stem)) if cache else None
+            known = cache.objects.get((kind, src.stem)) if cache else None
             if known and known[0] is src:  # the very same parsed file, in an unchanged context
                 obj, diags, warnings = known[1], known[2], known[3]
                 run.diags.extend(diags)
@@ -350,10 +350,10 @@ def load_site(config: SiteConfig, now: datetime, cache: LoadCache | None = None)
                 f = Fields(src, run.diags, src.data)
                 obj = READERS[kind](run, src, f, run.header(kind, src, f)) if f.ok else None
                 if cache is not None:
-                    cache.objects[kind, src.path.stem] = (src, obj, run.diags[first_diag:],
+                    cache.objects[kind, src.stem] = (src, obj, run.diags[first_diag:],
                                                           run.warnings[first_warning:])
             if obj is not None:
-                objects[kind][src.path.stem] = obj
+                objects[kind][src.stem] = obj
     site = Site(objects["issuers"], objects["achievements"], objects["earners"],  # type: ignore[arg-type]
                 objects["assertions"], now, tuple(run.warnings))
     _cross_check(site, sources, run)
@@ -363,7 +363,7 @@ def load_site(config: SiteConfig, now: datetime, cache: LoadCache | None = None)
 
 
 def _cross_check(site: Site, sources: dict[str, list[JsonSource]], run: _Run) -> None:
-    by_stem = {(k, s.path.stem): s for k in KINDS for s in sources[k]}
+    by_stem = {(k, s.stem): s for k in KINDS for s in sources[k]}
     replaced: dict[str, str] = {}
     for a in site.assertions.values():
         src = by_stem["assertions", a.uid]

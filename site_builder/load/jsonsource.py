@@ -64,6 +64,10 @@ class JsonSource:
     data: Any = None
     raw: bytes = b""
     _positions: dict[str, int] | None = field(default=None, repr=False)
+    stem: str = ""  # the file name without .json: the object's slug or id
+
+    def __post_init__(self) -> None:
+        self.stem = self.stem or self.path.stem
 
     def position(self, pointer: str) -> tuple[int, int]:
         """line:col of the value at ``pointer`` (or of its nearest existing parent)."""
