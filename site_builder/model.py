@@ -53,6 +53,28 @@ class Alignment:
 
 
 @dataclass(frozen=True)
+class ResultDescription:
+    """A result an achievement records (OB 3.0); ``key`` is its fragment in the achievement's id."""
+
+    key: str
+    name: str
+    result_type: str
+    allowed_values: tuple[str, ...] = ()
+    required_value: str = ""
+    value_min: str = ""
+    value_max: str = ""
+
+
+@dataclass(frozen=True)
+class Result:
+    """An earner's result for one of the achievement's result descriptions."""
+
+    description: str  # ResultDescription.key
+    value: str = ""
+    status: str = ""
+
+
+@dataclass(frozen=True)
 class Link:
     name: str
     url: str
@@ -113,6 +135,7 @@ class Achievement:
     credits_available: Decimal | None = None
     achievement_type: str = ""
     related: tuple[str, ...] = ()
+    result_descriptions: tuple[ResultDescription, ...] = ()
 
     def json_path(self) -> str:
         return site_path(f"achievements/{self.slug}.json")
@@ -181,6 +204,7 @@ class Assertion:
     reissued_on: datetime | None = None  # when a correction was issued (award date stays)
     related: tuple[str, ...] = ()
     status_index: int | None = None  # index in the issuer's revocation status list
+    results: tuple[Result, ...] = ()
 
     def json_path(self) -> str:
         return site_path(f"assertions/{self.uid}.json")

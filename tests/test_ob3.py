@@ -230,3 +230,41 @@ def test_shape_templates_canonicalise_exactly_like_pyld(change) -> None:  # type
     if "relative" not in variant["credentialSubject"]["achievement"]["id"]:
         # (pyld resolves a relative IRI against a default base; pyoxigraph, like jsonld.js, drops it)
         assert canonize(variant) == canonize_pyld(variant)
+
+
+def test_results_reach_the_credential_and_the_page(site: Path) -> None:
+    path = site / "content/achievements/tester.json"
+    path.write_text(json.dumps(load(path) | {"resultDescription": [
+        {"id": "final-score", "name": "Final project score", "resultType": "Percent", "requiredValue": "70"},
+        {"name": "Completion", "resultType": "Status"}]}))
+    path = site / f"content/assertions/{UID}.json"
+    path.write_text(json.dumps(load(path) | {"results": [
+        {"resultDescription": "final-score", "value": "92"},
+        {"resultDescription": "result-2", "status": "Completed"}]}))
+    assert run("sign", "--site", str(site)) == 0
+    assert run("build", "--site", str(site)) == 0
+    credential = load(site / f"output/credentials/{UID}.json")
+    assert credential["credentialSubject"]["achievement"]["resultDescription"] == [
+        {"id": f"{BASE}achievements/tester.json#final-score", "type": ["ResultDescription"],
+         "name": "Final project score", "resultType": "Percent", "requiredValue": "70"},
+        {"id": f"{BASE}achievements/tester.json#result-2", "type": ["ResultDescription"], "name": "Completion",
+         "resultType": "Status"}]
+    assert credential["credentialSubject"]["result"] == [
+        {"type": ["Result"], "resultDescription": f"{BASE}achievements/tester.json#final-score", "value": "92"},
+        {"type": ["Result"], "resultDescription": f"{BASE}achievements/tester.json#result-2", "status": "Completed"}]
+    assert dropped_terms(credential) == []
+    page = (site / f"output/assertions/{UID}.html").read_text()
+    assert "<dt>Final project score</dt>" in page and "92" in page and "(required: 70)" in page
+
+
+def test_result_errors(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = site / "content/achievements/tester.json"
+    path.write_text(json.dumps(load(path) | {"resultDescription": [{"name": "Score", "resultType": "Grade"}]}))
+    path = site / f"content/assertions/{UID}.json"
+    path.write_text(json.dumps(load(path) | {"results": [{"resultDescription": "nope", "status": "Done"}]}))
+    capsys.readouterr()
+    assert run("check", "--site", str(site)) == 1
+    err = capsys.readouterr().err
+    assert "/resultDescription/0/resultType: unknown resultType 'Grade'" in err
+    assert "/results/0/status: unknown status 'Done'" in err
+    assert "/results/0/resultDescription: no resultDescription 'nope' in content/achievements/tester.json" in err

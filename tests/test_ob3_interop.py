@@ -38,6 +38,14 @@ def fresh(tmp_path_factory: pytest.TempPathFactory) -> Path:
                      "--name", f"Person {n}", "--evidence", f"https://example.org/e/{n}"]) == 0
     assert main(["-q", "issue", "--site", str(site), "tester", "--to", "old@example.org", "--name", "Old",
                  "--date", "2024-01-10", "--expires", "2025-01-10"]) == 0
+    # Results too: a result description on the achievement, a result on one award.
+    achievement = site / "content/achievements/tester.json"
+    achievement.write_text(json.dumps(json.loads(achievement.read_text()) | {"resultDescription": [
+        {"id": "score", "name": "Project score", "resultType": "Percent", "requiredValue": "70"}]}))
+    first = sorted((site / "content/assertions").glob("*.json"))[0]
+    first.write_text(json.dumps(json.loads(first.read_text()) | {"results": [
+        {"resultDescription": "score", "value": "88", "status": "Completed"}]}))
+    assert main(["-q", "sign", "--site", str(site)]) == 0
     assert main(["-q", "build", "--site", str(site)]) == 0
     return site
 
@@ -63,6 +71,7 @@ def test_every_fresh_credential_verifies(fresh: Path) -> None:
     base = load_config(fresh).base_url
     found = credentials(fresh)
     assert len(found) == 5
+    assert sum("result" in c["credentialSubject"] for c in found.values()) == 1
     for credential in found.values():
         expired = "validUntil" in credential
         result = verify_ob3(credential, {base: fresh / "output"}, now=NOW)

@@ -29,6 +29,8 @@ from site_builder.model import (
     Link,
     PublicKey,
     Recipient,
+    Result,
+    ResultDescription,
     Site,
 )
 from site_builder.sign.statuslist import LIST_SIZE
@@ -44,10 +46,10 @@ TYPES = {
 KNOWN = {
     "issuers": "name url email description image telephone verification did keys",
     "achievements": "name description image issuer creator criteria alignment tags tag "
-                    "creditsAvailable achievementType",
+                    "creditsAvailable achievementType resultDescription",
     "assertions": "badge earner recipient issuedOn expires narrative evidence revoked "
                   "revocationReason replaces reissuedOn verification statusListIndex "
-                  "credentialSubject validFrom validUntil awardedDate name description image issuer",
+                  "credentialSubject validFrom validUntil awardedDate name description image issuer results",
     "earners": "name image bio links listed identities",
 }
 COMMON = {"@context", "id", "type", "@language", "related"}
@@ -58,6 +60,7 @@ class _Run:
 
     def __init__(self, config: SiteConfig, now: datetime) -> None:
         self.config, self.now = config, now
+        self.result_refs: list[tuple[JsonSource, str, str, str]] = []  # checked once achievements exist
         self.diags: list[Diagnostic] = []
         self.warnings: list[str] = []
         self.images: dict[str, Image] = {}
@@ -167,10 +170,22 @@ def _achievement(run: _Run, src: JsonSource, f: Fields, related: tuple[str, ...]
                   a.text("targetFramework"), a.text("targetCode"), a.text("targetType"))
         for a in f.objects("alignment") if a.ok
     )
+    descriptions = []
+    for n, r in enumerate(f.objects("resultDescription"), start=1):
+        if not r.ok:
+            continue
+        key = r.text("id") or f"result-{n}"
+        if not SLUG.match(key):
+            r.error("id", f"a result description's 'id' must be a slug (#id of the achievement), got {key!r}")
+        kind = r.text("resultType", True)
+        if kind and kind not in RESULT_TYPES and not kind.startswith("ext:"):
+            r.error("resultType", f"unknown resultType {kind!r} (one of {', '.join(sorted(RESULT_TYPES))}, or ext:...)")
+        descriptions.append(ResultDescription(key, r.text("name", True), kind, r.strings("allowedValue"),
+                                              r.text("requiredValue"), r.text("valueMin"), r.text("valueMax")))
     return Achievement(
         src.stem, _digest(src, image), f.text("name", True), f.text("description", True),
         image, issuer, narrative, url, aligns, f.strings("tags") + f.strings("tag"),  # type: ignore[arg-type]
-        f.number("creditsAvailable"), f.text("achievementType"), related,
+        f.number("creditsAvailable"), f.text("achievementType"), related, tuple(descriptions),
     )
 
 
@@ -225,6 +240,15 @@ def _assertion(run: _Run, src: JsonSource, f: Fields, related: tuple[str, ...]) 
     reason = f.text("revocationReason")
     if reason and not revoked:
         f.error("revocationReason", "'revocationReason' given but 'revoked' is not true")
+    results = []
+    for r in (subject if _is_credential(f) and subject.ok else f).objects("result" if _is_credential(f) else "results"):
+        if r.ok:
+            status = r.text("status")
+            if status and status not in RESULT_STATUSES:
+                r.error("status", f"unknown status {status!r} (one of {', '.join(sorted(RESULT_STATUSES))})")
+            described = r.text("resultDescription", True)
+            results.append(Result(described.rsplit("#", 1)[-1], r.text("value"), status))
+            run.result_refs.append((src, r.ptr("resultDescription"), achievement, results[-1].description))
     index = f.text("statusListIndex")
     if index and not (index.isdigit() and int(index) < LIST_SIZE):
         f.error("statusListIndex", f"'statusListIndex' must be a base-10 string below {LIST_SIZE}, got {index!r}")
@@ -234,7 +258,7 @@ def _assertion(run: _Run, src: JsonSource, f: Fields, related: tuple[str, ...]) 
     return Assertion(
         src.stem, _digest(src), achievement, Recipient(recipient[1], recipient[2], recipient[0]),
         issued, earner, expires, narrative, evidence, revoked, reason, replaces,
-        f.when("reissuedOn", zone), related, int(index) if index else None,
+        f.when("reissuedOn", zone), related, int(index) if index else None, tuple(results),
     )
 
 
@@ -362,7 +386,16 @@ def load_site(config: SiteConfig, now: datetime, cache: LoadCache | None = None)
     return site
 
 
+RESULT_TYPES = {"GradePointAverage", "LetterGrade", "Percent", "PerformanceLevel", "PredictedScore", "RawScore",
+                "Result", "RubricCriterion", "RubricCriterionLevel", "RubricScore", "ScaledScore", "Status"}
+RESULT_STATUSES = {"Completed", "Enrolled", "Failed", "InProgress", "OnHold", "Provisional", "Withdrew"}
+
+
 def _cross_check(site: Site, sources: dict[str, list[JsonSource]], run: _Run) -> None:
+    for src, pointer, slug, key in run.result_refs:
+        achievement = site.achievements.get(slug)
+        if achievement and key not in {d.key for d in achievement.result_descriptions}:
+            run.diags.append(src.diag(pointer, f"no resultDescription {key!r} in content/achievements/{slug}.json"))
     by_stem = {(k, s.stem): s for k in KINDS for s in sources[k]}
     replaced: dict[str, str] = {}
     for a in site.assertions.values():

@@ -68,6 +68,11 @@ def achievement(base_url: str, item: Achievement, issuer: Issuer) -> dict[str, A
             "targetCode": a.target_code, "targetType": a.target_type,
         }) for a in item.alignments],
         "creator": profile(base_url, issuer),
+        "resultDescription": [_compact({
+            "id": f"{base_url}{item.json_path()}#{d.key}", "type": ["ResultDescription"], "name": d.name,
+            "resultType": d.result_type, "allowedValue": list(d.allowed_values), "requiredValue": d.required_value,
+            "valueMin": d.value_min, "valueMax": d.value_max,
+        }) for d in item.result_descriptions],
     })
 
 
@@ -90,6 +95,10 @@ def credential(base_url: str, assertion: Assertion, item: Achievement, issuer: I
         "achievement": achievement(base_url, item, issuer),
         "creditsEarned": _number(item.credits_available),
         "narrative": assertion.narrative,
+        "result": [_compact({
+            "type": ["Result"], "resultDescription": f"{base_url}{item.json_path()}#{r.description}",
+            "value": r.value, "status": r.status,
+        }) for r in assertion.results],
     })
     return _compact({
         "@context": list(CONTEXT),
