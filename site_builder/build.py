@@ -15,7 +15,7 @@ from pathlib import Path
 from site_builder import __version__
 from site_builder.config import SiteConfig
 from site_builder.errors import ConfigError
-from site_builder.load.content import LoadCache, load_site
+from site_builder.load.content import LoadCache, load_site, stat_signature
 from site_builder.load.signed import Signed, check_signed
 from site_builder.model import Site
 from site_builder.render.routes import Context, plan
@@ -54,17 +54,10 @@ def code_digest() -> str:
 
 def inputs_digest(config: SiteConfig, preview: bool, when: datetime) -> str:
     """Names, sizes and mtimes of every input file, with the settings: equal means nothing changed."""
-    h = hashlib.sha256(f"{code_digest()}\0{sorted(asdict(config).items())}\0{preview}\0{when.isoformat()}".encode())
-    for root in [config.root / "site.toml", config.path("content"), config.path("badges"), *theme_folders(config)]:
-        for folder, dirs, names in os.walk(root) if root.is_dir() else [(str(root.parent), [], [root.name])]:
-            dirs.sort()
-            for name in sorted(names):
-                try:
-                    stat = os.stat(os.path.join(folder, name))
-                except FileNotFoundError:
-                    continue
-                h.update(f"{folder}/{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-    return h.hexdigest()
+    files = stat_signature(config.root / "site.toml", config.path("content"), config.path("badges"),
+                           *theme_folders(config))
+    return hashlib.sha256(f"{code_digest()}\0{sorted(asdict(config).items())}\0{preview}\0{when.isoformat()}"
+                          f"\0{files}".encode()).hexdigest()
 
 
 def build_time(config: SiteConfig) -> datetime:

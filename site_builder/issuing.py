@@ -19,7 +19,7 @@ from typing import Any
 
 from site_builder.config import SiteConfig
 from site_builder.errors import BadgesiteError
-from site_builder.identity import hash_email, new_identity, normalise_email
+from site_builder.identity import matches, new_identity, normalise_email
 from site_builder.load.content import load_site
 from site_builder.model import UID, Site
 from site_builder.sign.statuslist import LIST_SIZE
@@ -85,7 +85,7 @@ def _check_date(value: str | None, what: str) -> str | None:
         raise BadgesiteError(f"{what} must be a date YYYY-MM-DD, got {value!r}") from exc
 
 
-def _git_ignores(config: SiteConfig, relative: str) -> bool | None:
+def git_ignores(config: SiteConfig, relative: str) -> bool | None:
     try:
         done = subprocess.run(["git", "check-ignore", "-q", relative], cwd=config.root,
                               capture_output=True, timeout=10)
@@ -112,7 +112,7 @@ def issue(config: SiteConfig, achievement: str, rows: list[RosterRow],
     content = config.path("content")
     # Who already exists can only be found by re-hashing with each stored salt; people met
     # earlier in this same run are remembered by their email, in memory only.
-    earner_ids = [(i.salt, i.identity, e.slug) for e in site.earners.values() for i in e.identities]
+    earner_ids = [(i, e.slug) for e in site.earners.values() for i in e.identities]
     held = [a.recipient for a in site.assertions_of(slug) if not a.revoked]
     taken = set(site.earners)
     issuer = site.issuers[site.achievements[slug].issuer]
@@ -125,11 +125,10 @@ def issue(config: SiteConfig, achievement: str, rows: list[RosterRow],
         email = normalise_email(row.email)
         if not _EMAIL.match(email):
             raise BadgesiteError(f"not an email address: {row.email!r}")
-        if email in run_issued or any(hash_email(email, r.salt) == r.identity for r in held):
+        if email in run_issued or any(matches(email, r) for r in held):
             result.skipped.append(row)
             continue
-        earner = run_earners.get(email) or next(
-            (s for salt, h, s in earner_ids if hash_email(email, salt) == h), "")
+        earner = run_earners.get(email) or next((slug for ident, slug in earner_ids if matches(email, ident)), "")
         if not earner:
             earner = base = _slugify(row.name)
             n = 2
@@ -183,7 +182,7 @@ def free_index(used: set[int]) -> int:
 
 def _append_mail_merge(config: SiteConfig, slug: str, rows: list[list[str]]) -> Path:
     path = config.root / "rosters" / f"issued-{slug}.csv"
-    if _git_ignores(config, "rosters/x.csv") is False:
+    if git_ignores(config, "rosters/x.csv") is False:
         log.warning("rosters/ is not git-ignored: add it to .gitignore before committing (it holds emails)")
     path.parent.mkdir(parents=True, exist_ok=True)
     new = not path.exists()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from site_builder.config import SiteConfig
 from site_builder.errors import BadgesiteError
-from site_builder.issuing import _git_ignores
+from site_builder.issuing import git_ignores
 from site_builder.sign import keys as keylib
 from site_builder.signing import key_file
 
@@ -37,7 +37,7 @@ def add_key(config: SiteConfig, slug: str, public_demo_key: bool = False, rotate
     if not public_demo_key:
         keys_rel = config.path("keys").relative_to(config.root).as_posix() if config.path("keys").is_relative_to(
             config.root) else None
-        if keys_rel is None or _git_ignores(config, f"{keys_rel}/probe.json") is not True:
+        if keys_rel is None or git_ignores(config, f"{keys_rel}/probe.json") is not True:
             raise BadgesiteError(
                 f"refusing to write a private key: git does not ignore {config.keys_dir}/ here "
                 "(add it to .gitignore, in a git repository, so the key can never be committed)")

@@ -263,6 +263,9 @@ class Site:
     def assertions_earned_by(self, earner: str) -> list[Assertion]:
         return list(self._by_earner.get(earner, ()))
 
+    def assertions_issued_by(self, issuer: str) -> list[Assertion]:
+        return [a for a in self.assertions.values() if self.achievements[a.achievement].issuer == issuer]
+
     @cached_property
     def replaced_by(self) -> Mapping[str, str]:
         """uid of a corrected assertion -> uid of its replacement."""

@@ -23,7 +23,7 @@ from site_builder.load.content import load_site
 from site_builder.model import Issuer, Site
 from site_builder.serialise import dump, ob3
 from site_builder.sign import keys as keylib
-from site_builder.sign import proof, statuslist
+from site_builder.sign import proof
 
 log = logging.getLogger(__name__)
 
@@ -131,18 +131,13 @@ def sign_site(config: SiteConfig) -> SignResult:
         if not issuer.did:
             result.skipped_issuers.append(issuer.slug)
             continue
-        theirs = [a for a in site.assertions.values() if site.achievements[a.achievement].issuer == issuer.slug]
         stale = []
-        for a in theirs:
-            expected = ob3.credential(config.base_url, a, site.achievements[a.achievement], issuer,
-                                      site.earners.get(a.earner))
+        for a in site.assertions_issued_by(issuer.slug):
+            expected = ob3.credential_of(config.base_url, site, a)
             if _unsigned(_read(folder / f"{a.uid}.json")) != expected:
                 stale.append((a.uid, expected))
-        list_url = config.base_url + issuer.status_path()
-        revoked = sorted(a.status_index for a in theirs if a.revoked and a.status_index is not None)
         current = _read(status_file(config, issuer.slug))
-        expected_list = statuslist.list_credential(list_url, issuer.did, (current or {}).get("validFrom", created),
-                                                   revoked)
+        expected_list = ob3.status_list_of(config.base_url, site, issuer, (current or {}).get("validFrom", created))
         list_stale = _unsigned(current) != expected_list
         if not stale and not list_stale:
             continue

@@ -324,12 +324,18 @@ def _discover(run: _Run, cache: LoadCache | None) -> dict[str, list[JsonSource]]
     return sources
 
 
-def _badges_signature(config: SiteConfig) -> str:
+def stat_signature(*roots: Path) -> str:
+    """Names, sizes and mtimes of every file under ``roots`` (a root may be a single file)."""
     h = hashlib.sha256()
-    for folder, _dirs, names in sorted(os.walk(config.path("badges"))):
-        for name in sorted(names):
-            stat = os.stat(os.path.join(folder, name))
-            h.update(f"{folder}/{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    for root in roots:
+        for folder, dirs, names in os.walk(root) if root.is_dir() else [(str(root.parent), [], [root.name])]:
+            dirs.sort()
+            for name in sorted(names):
+                try:
+                    stat = os.stat(os.path.join(folder, name))
+                except FileNotFoundError:
+                    continue
+                h.update(f"{folder}/{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return h.hexdigest()
 
 
@@ -357,7 +363,7 @@ def load_site(config: SiteConfig, now: datetime, cache: LoadCache | None = None)
     if cache is not None:
         context = hashlib.sha256(repr((config, now.date(), sorted((k, sorted(v)) for k, v in run.index.stems.items()),
                                        sorted((k, sorted(v.items())) for k, v in run.index.aliases.items()),
-                                       _badges_signature(config))).encode()).hexdigest()
+                                       stat_signature(config.path("badges")))).encode()).hexdigest()
         if context != cache.context:
             cache.objects.clear()
             cache.context = context

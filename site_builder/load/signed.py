@@ -25,7 +25,7 @@ from site_builder.load.jsonsource import JsonSource, read_json
 from site_builder.model import Issuer, Site
 from site_builder.serialise import dump, ob3
 from site_builder.sign import keys as keylib
-from site_builder.sign import proof, statuslist
+from site_builder.sign import proof
 from site_builder.sign.jsonld import dropped_terms
 
 log = logging.getLogger(__name__)
@@ -144,9 +144,7 @@ class _Check:
             return {}, None
         self.demo_signed = 0
         credentials: dict[str, bytes] = {}
-        theirs = [a for a in self.site.assertions.values()
-                  if self.site.achievements[a.achievement].issuer == issuer.slug]
-        for a in theirs:
+        for a in self.site.assertions_issued_by(issuer.slug):
             path = self.credentials / f"{a.uid}.json"
             stat = _stat(f"{self.credentials_str}/{a.uid}.json") if self.memo is not None else None
             if stat is not None:  # a warm process: skip what was checked unchanged
@@ -161,8 +159,7 @@ class _Check:
                 self.diags.append(Diagnostic(f"content/assertions/{a.uid}.json", "",
                                              f"no 'statusListIndex' for its Open Badges 3.0 credential: {SIGN}"))
                 continue
-            expected = ob3.credential(base, a, self.site.achievements[a.achievement], issuer,
-                                      self.site.earners.get(a.earner))
+            expected = ob3.credential_of(base, self.site, a)
             shape = _shape(expected)
             if shape not in self.shapes:
                 self.shapes.add(shape)
@@ -179,9 +176,7 @@ class _Check:
         status_bytes = None
         if status:
             data = status.data if isinstance(status.data, dict) else {}
-            revoked = sorted(a.status_index for a in theirs if a.revoked and a.status_index is not None)
-            expected_list = statuslist.list_credential(base + issuer.status_path(), issuer.did,
-                                                       data.get("validFrom", ""), revoked)
+            expected_list = ob3.status_list_of(base, self.site, issuer, data.get("validFrom", ""))
             if self.expect(status, expected_list, issuer):
                 status_bytes = status.raw
         return credentials, status_bytes

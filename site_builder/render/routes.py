@@ -17,7 +17,7 @@ import jinja2
 from site_builder.config import SiteConfig
 from site_builder.errors import OutputPathError
 from site_builder.load.signed import Signed
-from site_builder.model import Assertion, Earner, Issuer, Site, site_path
+from site_builder.model import Assertion, Earner, Site, site_path
 from site_builder.render import pages
 from site_builder.serialise import dump, ob2
 
@@ -164,5 +164,3 @@ def plan(ctx: Context) -> list[Output]:
             outputs.append(output)
     return outputs
 
-
-__all__ = ["Context", "Output", "ROUTES", "plan", "Issuer", "Earner", "Assertion"]

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from site_builder.model import Achievement, Assertion, Earner, Evidence, Issuer
+from site_builder.model import Achievement, Assertion, Earner, Evidence, Issuer, Site
 from site_builder.sign import statuslist
 from site_builder.sign.jsonld import OB_V3, VC_V2
 
@@ -79,6 +79,19 @@ def achievement(base_url: str, item: Achievement, issuer: Issuer) -> dict[str, A
 def _evidence(e: Evidence) -> dict[str, Any]:
     return _compact({"id": e.id, "type": ["Evidence"], "name": e.name, "description": e.description,
                      "narrative": e.narrative, "genre": e.genre, "audience": e.audience})
+
+
+def credential_of(base_url: str, site: Site, assertion: Assertion) -> dict[str, Any]:
+    """The unsigned credential of an assertion of ``site`` (what issue-time signing signs, what builds expect)."""
+    item = site.achievements[assertion.achievement]
+    return credential(base_url, assertion, item, site.issuers[item.issuer], site.earners.get(assertion.earner))
+
+
+def status_list_of(base_url: str, site: Site, issuer: Issuer, valid_from: str) -> dict[str, Any]:
+    """The unsigned revocation list of ``issuer``: the bits of its revoked assertions."""
+    revoked = sorted(a.status_index for a in site.assertions_issued_by(issuer.slug)
+                     if a.revoked and a.status_index is not None)
+    return statuslist.list_credential(status_list_url(base_url, issuer), issuer.did, valid_from, revoked)
 
 
 def credential(base_url: str, assertion: Assertion, item: Achievement, issuer: Issuer,

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from site_builder.errors import UsageError
+from site_builder.identity import normalise_email
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -83,7 +84,7 @@ def hash_matches(email: str, identity_hash: str, salt: Any) -> bool:
     if algorithm not in ("sha256", "md5") or not digest:
         return False
     salt_text = salt if isinstance(salt, str) else ""
-    for candidate in dict.fromkeys((email.strip().lower(), email.strip())):
+    for candidate in dict.fromkeys((normalise_email(email), email.strip())):
         computed = hashlib.new(algorithm, (candidate + salt_text).encode("utf-8")).hexdigest()
         if hmac.compare_digest(computed, digest.lower()):
             return True
@@ -92,4 +93,4 @@ def hash_matches(email: str, identity_hash: str, salt: Any) -> bool:
 
 def plain_matches(email: str, identity: Any) -> bool:
     """An unhashed identity equals the email (trimmed, case-insensitive)."""
-    return isinstance(identity, str) and identity.strip().lower() == email.strip().lower()
+    return isinstance(identity, str) and normalise_email(identity) == normalise_email(email)
