@@ -150,16 +150,16 @@ def bench_ob3(n: int, site: Path) -> None:
 
 
 def signing_figures(site: Path) -> None:
+    from site_builder.admin.signing import _sign_all, signing_key
     from site_builder.config import load_config
     from site_builder.load.content import load_site
-    from site_builder.signing import _sign_all, signing_key
 
     config = load_config(site)
     issuer = load_site(config, __import__("datetime").datetime.now(config.zone)).issuers["my-organisation"]
     key = signing_key(config, issuer)
     credential = json.loads(next((site / "content" / "credentials").glob("*.json")).read_text())
     credential.pop("proof")
-    from site_builder.sign import proof
+    from site_builder.crypto import proof
 
     proof.sign(credential, key, "2026-01-01T00:00:00Z")
     count = 200

@@ -6,20 +6,18 @@ import gc
 import hashlib
 import json
 import logging
-import os
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, time
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
 from site_builder import __version__
-from site_builder.config import SiteConfig
-from site_builder.errors import ConfigError
+from site_builder.config import SiteConfig, build_time
 from site_builder.load.content import LoadCache, load_site, stat_signature
-from site_builder.load.signed import Signed, check_signed
 from site_builder.model import Site
-from site_builder.render.routes import Context, plan
-from site_builder.render.templates import environment, theme_digest, theme_files, theme_folders
+from site_builder.plan.routes import Context, plan
+from site_builder.render.theme import environment, theme_digest, theme_files, theme_folders
+from site_builder.validate.signed import Signed, check_signed
 from site_builder.write import WriteStats, outputs_intact, write_outputs
 
 log = logging.getLogger(__name__)
@@ -58,21 +56,6 @@ def inputs_digest(config: SiteConfig, preview: bool, when: datetime) -> str:
                            *theme_folders(config))
     return hashlib.sha256(f"{code_digest()}\0{sorted(asdict(config).items())}\0{preview}\0{when.isoformat()}"
                           f"\0{files}".encode()).hexdigest()
-
-
-def build_time(config: SiteConfig) -> datetime:
-    """``SOURCE_DATE_EPOCH`` if set, else the start of today in the site's time zone.
-
-    Either way two builds of the same input on the same day give the same bytes.
-    """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        try:
-            return datetime.fromtimestamp(int(epoch), UTC).astimezone(config.zone)
-        except ValueError as exc:
-            raise ConfigError(f"SOURCE_DATE_EPOCH must be an integer, got {epoch!r}") from exc
-    today = datetime.now(config.zone).date()
-    return datetime.combine(today, time(0), config.zone)
 
 
 def make_context(config: SiteConfig, site: Site, signed: Signed | None = None) -> Context:

@@ -9,7 +9,8 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from site_builder import __version__, commands
+from site_builder import __version__
+from site_builder.commands import admin, badge, site
 from site_builder.errors import BadgesiteError
 
 log = logging.getLogger("site_builder")
@@ -100,10 +101,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "new": commands.new, "build": commands.build, "check": commands.check, "serve": commands.serve,
-    "issue": commands.issue, "revoke": commands.revoke, "reissue": commands.reissue,
-    "unpublish": commands.unpublish, "bake": commands.bake, "sign": commands.sign, "keys": commands.keys,
-    "verify": commands.verify,
+    "new": site.new, "build": site.build, "check": site.check, "serve": site.serve,
+    "issue": admin.issue, "revoke": admin.revoke, "reissue": admin.reissue, "unpublish": admin.unpublish,
+    "sign": admin.sign, "keys": admin.keys, "bake": badge.bake, "verify": badge.verify,
 }
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import MISSING, dataclass, field, fields, replace
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -115,3 +117,18 @@ def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
     if "{url}" not in config.validator_url:
         raise ConfigError(f"{path}: validator_url must contain {{url}}")
     return config
+
+
+def build_time(config: SiteConfig) -> datetime:
+    """``SOURCE_DATE_EPOCH`` if set, else the start of today in the site's time zone.
+
+    Either way two builds of the same input on the same day give the same bytes.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), UTC).astimezone(config.zone)
+        except ValueError as exc:
+            raise ConfigError(f"SOURCE_DATE_EPOCH must be an integer, got {epoch!r}") from exc
+    today = datetime.now(config.zone).date()
+    return datetime.combine(today, time(0), config.zone)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from site_builder.errors import OutputPathError
-from site_builder.render.routes import Output
+from site_builder.plan.routes import Output
 
 log = logging.getLogger(__name__)
 _WORKER_OUTPUTS: list[Output] = []  # only ever filled in forked render workers

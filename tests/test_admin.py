@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.cli import main
-from site_builder.identity import hash_email
+from site_builder.crypto.recipients import hash_email
 from tests.support.fixtures import MINIMAL, copy_minimal
 
 

@@ -26,7 +26,8 @@ from xml.etree import ElementTree
 import pytest
 from PIL import Image
 
-from site_builder.bake import OB2_SVG_NAMESPACE, bake_assertion, bake_png, bake_svg
+from site_builder.admin.export import bake_assertion
+from site_builder.baking import OB2_SVG_NAMESPACE, bake_png, bake_svg
 from site_builder.cli import main as cli_main
 from tests.support.bakery import unbake
 from tests.support.browser import LOOPBACK, PagesServer, fetch, launch_chromium

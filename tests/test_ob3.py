@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from site_builder.cli import main
-from site_builder.sign import keys as keylib
-from site_builder.sign import proof, statuslist
-from site_builder.sign.jsonld import dropped_terms
+from site_builder.crypto import keys as keylib
+from site_builder.crypto import proof, statuslist
+from site_builder.linkeddata.jsonld import dropped_terms
 from tests.support.fixtures import copy_minimal
 from tests.support.signed import signed_minimal
 
@@ -191,7 +191,7 @@ def test_bake_ob3_round_trips(site: Path, tmp_path: Path) -> None:
 
 def test_pyoxigraph_and_pyld_canonicalise_alike() -> None:
     """The fast canoniser (pyoxigraph) against the cross-check (pyld) on every committed demo document."""
-    from site_builder.sign.jsonld import canonize, canonize_pyld
+    from site_builder.linkeddata.jsonld import canonize, canonize_pyld
 
     repo = Path(__file__).resolve().parent.parent
     documents = sorted((repo / "content/credentials").glob("*.json")) + sorted((repo / "content/status").glob("*.json"))
@@ -218,7 +218,7 @@ def test_pyoxigraph_and_pyld_canonicalise_alike() -> None:
         "date", "salt"])
 def test_shape_templates_canonicalise_exactly_like_pyld(change) -> None:  # type: ignore[no-untyped-def]
     """The template fast path against pyld on variations of one shape (after the shape is cached)."""
-    from site_builder.sign.jsonld import canonize, canonize_full, canonize_pyld
+    from site_builder.linkeddata.jsonld import canonize, canonize_full, canonize_pyld
 
     repo = Path(__file__).resolve().parent.parent
     base = load(sorted((repo / "content/credentials").glob("*.json"))[0])

@@ -18,9 +18,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from site_builder.cli import main
-from site_builder.identity import hash_email
-from site_builder.sign import keys as keylib
-from site_builder.sign import proof, statuslist
+from site_builder.crypto import keys as keylib
+from site_builder.crypto import proof, statuslist
+from site_builder.crypto.recipients import hash_email
 from site_builder.verify import HttpFetcher, LocalSite, Report, RoutedFetcher, render_text, verify
 from site_builder.verify.extract import SourceError
 from site_builder.verify.fetch import FetchError, site_fetcher

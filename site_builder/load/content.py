@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from site_builder.config import SiteConfig
+from site_builder.crypto.statuslist import LIST_SIZE
 from site_builder.errors import ContentError, Diagnostic, relative_name
 from site_builder.load.fields import Fields, is_url
 from site_builder.load.images import ImageProblem, load_image
@@ -33,7 +34,6 @@ from site_builder.model import (
     ResultDescription,
     Site,
 )
-from site_builder.sign.statuslist import LIST_SIZE
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from site_builder.render.text import format_credits, script_json
 from site_builder.serialise import ob2
 
 if TYPE_CHECKING:
-    from site_builder.render.routes import Context
+    from site_builder.plan.routes import Context
 
 
 def _root(path: str) -> str:

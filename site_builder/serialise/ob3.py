@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from site_builder.crypto import statuslist
+from site_builder.linkeddata.jsonld import OB_V3, VC_V2
 from site_builder.model import Achievement, Assertion, Earner, Evidence, Issuer, Site
-from site_builder.sign import statuslist
-from site_builder.sign.jsonld import OB_V3, VC_V2
 
 CONTEXT = [VC_V2, OB_V3]
 

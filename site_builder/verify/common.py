@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from site_builder.crypto.recipients import normalise_email
 from site_builder.errors import UsageError
-from site_builder.identity import normalise_email
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

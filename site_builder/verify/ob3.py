@@ -16,10 +16,10 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pyld.jsonld import JsonLdError
 
-from site_builder.sign import proof as prooflib
-from site_builder.sign import statuslist
-from site_builder.sign.jsonld import CONTEXTS as CONTEXT_FILES
-from site_builder.sign.jsonld import dropped_terms
+from site_builder.crypto import proof as prooflib
+from site_builder.crypto import statuslist
+from site_builder.linkeddata.jsonld import CONTEXTS as CONTEXT_FILES
+from site_builder.linkeddata.jsonld import dropped_terms
 from site_builder.verify.common import as_list, has_type, hash_matches, node_id, parse_time, plain_matches, show
 from site_builder.verify.fetch import Fetcher, FetchError, fetch_json
 from site_builder.verify.report import EXPIRED, REVOKED, Report

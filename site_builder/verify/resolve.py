@@ -11,7 +11,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from site_builder.sign import keys as keylib
+from site_builder.crypto import keys as keylib
 from site_builder.verify.common import as_list
 from site_builder.verify.fetch import Fetcher, FetchError, fetch_json
 

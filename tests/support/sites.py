@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from site_builder.admin.awards import issue, revoke
+from site_builder.admin.roster import RosterRow
+from site_builder.admin.scaffold import scaffold
 from site_builder.build import build
 from site_builder.config import SiteConfig, load_config
-from site_builder.issuing import RosterRow, issue, revoke
-from site_builder.scaffold import scaffold
 
 # The build time of every throwaway site (2026-11-01T12:00Z), as in tests/conftest.py.
 EPOCH = "1793534400"

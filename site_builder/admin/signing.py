@@ -16,14 +16,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from site_builder.admin.awards import free_index
 from site_builder.config import SiteConfig
+from site_builder.crypto import keys as keylib
+from site_builder.crypto import proof
 from site_builder.errors import BadgesiteError
-from site_builder.issuing import free_index
 from site_builder.load.content import load_site
 from site_builder.model import Issuer, Site
 from site_builder.serialise import dump, ob3
-from site_builder.sign import keys as keylib
-from site_builder.sign import proof
 
 log = logging.getLogger(__name__)
 

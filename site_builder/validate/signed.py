@@ -20,13 +20,13 @@ from types import MappingProxyType
 from typing import Any
 
 from site_builder.config import SiteConfig
+from site_builder.crypto import keys as keylib
+from site_builder.crypto import proof
 from site_builder.errors import ContentError, Diagnostic, relative_name
+from site_builder.linkeddata.jsonld import dropped_terms
 from site_builder.load.jsonsource import JsonSource, read_json
 from site_builder.model import Issuer, Site
 from site_builder.serialise import dump, ob3
-from site_builder.sign import keys as keylib
-from site_builder.sign import proof
-from site_builder.sign.jsonld import dropped_terms
 
 log = logging.getLogger(__name__)
 SIGN = "run `badgesite sign` where the issuer's key is kept"

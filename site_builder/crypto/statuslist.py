@@ -7,7 +7,7 @@ import gzip
 from collections.abc import Iterable
 from typing import Any
 
-from site_builder.sign.jsonld import VC_V2
+from site_builder.linkeddata.jsonld import VC_V2
 
 LIST_SIZE = 131_072  # bits: the minimum the spec asks for, so indexes don't identify holders
 

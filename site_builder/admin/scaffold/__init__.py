@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from site_builder.config import normalise_base_url
 from site_builder.errors import UsageError
 
-DATA = Path(__file__).resolve().parent / "scaffold"
+DATA = Path(__file__).resolve().parent
 GITIGNORE = "output/\nkeys/\nrosters/\n*.csv\n.cache/\n"
 
 

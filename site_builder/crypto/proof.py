@@ -15,8 +15,8 @@ import base58
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from site_builder.sign.jsonld import canonize
-from site_builder.sign.keys import KeyPair
+from site_builder.crypto.keys import KeyPair
+from site_builder.linkeddata.jsonld import canonize
 
 CRYPTOSUITE = "eddsa-rdfc-2022"
 

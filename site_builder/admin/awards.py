@@ -6,34 +6,24 @@ plaintext goes only to the git-ignored mail-merge list in ``rosters/``.
 
 from __future__ import annotations
 
-import csv
 import json
 import logging
 import re
 import secrets
-import subprocess
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from site_builder.admin.roster import EMAIL, RosterRow, append_mail_merge
 from site_builder.config import SiteConfig
+from site_builder.crypto.recipients import matches, new_identity, normalise_email
+from site_builder.crypto.statuslist import LIST_SIZE
 from site_builder.errors import BadgesiteError
-from site_builder.identity import matches, new_identity, normalise_email
 from site_builder.load.content import load_site
 from site_builder.model import UID, Site
-from site_builder.sign.statuslist import LIST_SIZE
 
 log = logging.getLogger(__name__)
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-@dataclass(frozen=True)
-class RosterRow:
-    name: str
-    email: str
-    evidence: str = ""
-    narrative: str = ""
 
 
 @dataclass
@@ -41,25 +31,6 @@ class IssueResult:
     created: list[Path] = field(default_factory=list)
     skipped: list[RosterRow] = field(default_factory=list)
     mail_merge: Path | None = None
-
-
-def read_roster(path: Path) -> list[RosterRow]:
-    """A CSV with a header naming at least ``name`` and ``email``."""
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            fields = {(f or "").strip().lower() for f in reader.fieldnames or []}
-            if not {"name", "email"} <= fields:
-                raise BadgesiteError(f"{path}: the header must name the columns 'name' and 'email'")
-            rows = []
-            for number, raw in enumerate(reader, start=2):
-                row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
-                if not row.get("name") or not _EMAIL.match(row.get("email", "")):
-                    raise BadgesiteError(f"{path}:{number}: each row needs a name and a valid email")
-                rows.append(RosterRow(row["name"], row["email"], row.get("evidence", ""), row.get("narrative", "")))
-            return rows
-    except OSError as exc:
-        raise BadgesiteError(f"{path}: {exc.strerror}") from exc
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
@@ -83,15 +54,6 @@ def _check_date(value: str | None, what: str) -> str | None:
         return date.fromisoformat(value).isoformat()
     except ValueError as exc:
         raise BadgesiteError(f"{what} must be a date YYYY-MM-DD, got {value!r}") from exc
-
-
-def git_ignores(config: SiteConfig, relative: str) -> bool | None:
-    try:
-        done = subprocess.run(["git", "check-ignore", "-q", relative], cwd=config.root,
-                              capture_output=True, timeout=10)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return {0: True, 1: False}.get(done.returncode)
 
 
 def _achievement_slug(site: Site, ref: str) -> str:
@@ -123,7 +85,7 @@ def issue(config: SiteConfig, achievement: str, rows: list[RosterRow],
     result, merge_rows = IssueResult(), []
     for row in rows:
         email = normalise_email(row.email)
-        if not _EMAIL.match(email):
+        if not EMAIL.match(email):
             raise BadgesiteError(f"not an email address: {row.email!r}")
         if email in run_issued or any(matches(email, r) for r in held):
             result.skipped.append(row)
@@ -165,7 +127,7 @@ def issue(config: SiteConfig, achievement: str, rows: list[RosterRow],
         merge_rows.append([row.name, email, f"{config.base_url}assertions/{uid}.html",
                            f"{config.base_url}assertions/{uid}.json"])
     if merge_rows:
-        result.mail_merge = _append_mail_merge(config, slug, merge_rows)
+        result.mail_merge = append_mail_merge(config, slug, merge_rows)
     return result
 
 
@@ -178,20 +140,6 @@ def free_index(used: set[int]) -> int:
         index = secrets.randbelow(LIST_SIZE)
     used.add(index)
     return index
-
-
-def _append_mail_merge(config: SiteConfig, slug: str, rows: list[list[str]]) -> Path:
-    path = config.root / "rosters" / f"issued-{slug}.csv"
-    if git_ignores(config, "rosters/x.csv") is False:
-        log.warning("rosters/ is not git-ignored: add it to .gitignore before committing (it holds emails)")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    new = not path.exists()
-    with path.open("a", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        if new:
-            writer.writerow(["name", "email", "verification_url", "assertion_json"])
-        writer.writerows(rows)
-    return path
 
 
 def assertion_file(config: SiteConfig, ref: str) -> Path:

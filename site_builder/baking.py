@@ -6,19 +6,12 @@ no per-assertion image is stored; this module does the same for ``badgesite bake
 
 from __future__ import annotations
 
-import json
 import re
 import struct
 import zlib
-from datetime import datetime
-from pathlib import Path
 
-from site_builder.config import SiteConfig
 from site_builder.errors import BadgesiteError
-from site_builder.issuing import assertion_file
-from site_builder.load.content import load_site
 from site_builder.load.images import PNG_MAGIC
-from site_builder.serialise import ob2
 
 OB2_SVG_NAMESPACE = "http://openbadges.org"
 OB3_SVG_NAMESPACE = "https://purl.imsglobal.org/ob/v3p0"
@@ -62,32 +55,3 @@ def bake_svg(svg: bytes, element: str, namespace: str, verify: str | None, text:
     attr = "" if verify is None else ' verify="' + verify.replace("&", "&amp;").replace('"', "&quot;") + '"'
     baked = f"<openbadges:{element}{attr}>{body}</openbadges:{element}>"
     return (source[:match.start()] + tag + baked + source[match.end():]).encode("utf-8")
-
-
-def bake_assertion(config: SiteConfig, ref: str, output: Path | None = None, ob3: bool = False) -> Path:
-    """Write the baked badge of one assertion: its OB 2.0 assertion, or (``ob3``) its signed credential."""
-    uid = assertion_file(config, ref).stem
-    site = load_site(config, datetime.now(config.zone))
-    assertion = site.assertions[uid]
-    if assertion.revoked:
-        raise BadgesiteError(f"{uid} is revoked: a revoked badge is not baked")
-    image = site.achievements[assertion.achievement].image
-    if ob3:
-        signed = config.path("content") / "credentials" / f"{uid}.json"
-        if not signed.is_file():
-            raise BadgesiteError(f"{uid} has no signed Open Badges 3.0 credential (run `badgesite sign`)")
-        text = signed.read_text(encoding="utf-8").strip()
-        if image.media_type == "image/png":
-            data = bake_png(image.data, "openbadgecredential", text)
-        else:
-            data = bake_svg(image.data, "credential", OB3_SVG_NAMESPACE, None, text)
-    else:
-        document = ob2.assertion(config.base_url, assertion)
-        text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
-        if image.media_type == "image/png":
-            data = bake_png(image.data, "openbadges", text)
-        else:
-            data = bake_svg(image.data, "assertion", OB2_SVG_NAMESPACE, document["id"], text)
-    target = output or Path(f"{uid}{'-ob3' if ob3 else ''}.{image.extension}")
-    target.write_bytes(data)
-    return target

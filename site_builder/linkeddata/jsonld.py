@@ -11,9 +11,9 @@ import pyoxigraph
 from pyld import jsonld
 from pyld.documentloader.frozen import FrozenDocumentLoader
 
-from site_builder.sign.templates import TemplateCanoniser
+from site_builder.linkeddata.shapes import TemplateCanoniser
 
-CONTEXTS = Path(__file__).resolve().parent.parent / "contexts"
+CONTEXTS = Path(__file__).resolve().parent / "contexts"
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 OB_V3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from site_builder.admin.roster import git_ignores
+from site_builder.admin.signing import key_file
 from site_builder.config import SiteConfig
+from site_builder.crypto import keys as keylib
 from site_builder.errors import BadgesiteError
-from site_builder.issuing import git_ignores
-from site_builder.sign import keys as keylib
-from site_builder.signing import key_file
 
 
 def _issuer_file(config: SiteConfig, slug: str) -> tuple[Path, dict]:

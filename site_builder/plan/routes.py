@@ -16,10 +16,10 @@ import jinja2
 
 from site_builder.config import SiteConfig
 from site_builder.errors import OutputPathError
-from site_builder.load.signed import Signed
 from site_builder.model import Assertion, Earner, Site, site_path
 from site_builder.render import pages
 from site_builder.serialise import dump, ob2
+from site_builder.validate.signed import Signed
 
 
 class Output(NamedTuple):

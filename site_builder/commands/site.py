@@ -1,0 +1,54 @@
+"""Commands on the whole site: new, build, check, serve. Commands are the only code that prints."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import time
+
+from site_builder.build import build as build_site
+from site_builder.config import build_time, load_config
+from site_builder.load.content import load_site
+
+log = logging.getLogger(__name__)
+
+
+def build(args: argparse.Namespace) -> int:
+    config = load_config(args.site, args.base_url)
+    preview = bool(args.base_url) and config.base_url != load_config(args.site).base_url
+    started = time.perf_counter()
+    result = build_site(config, preview=preview)
+    stats = result.stats
+    if result.unchanged:
+        for warning in result.warnings:
+            log.warning("warning: %s", warning)
+    print(f"Built {result.assertions} assertions ({stats.written} files written, "
+          f"{stats.skipped} unchanged, {stats.removed} removed) in {time.perf_counter() - started:.2f}s")
+    index = config.path("output") / "index.html"
+    print(f"Open {index.as_uri()}  (or run `badgesite serve` and open http://127.0.0.1:8000/)")
+    if args.base_url:
+        print(f"Preview build for {config.base_url}: do not deploy it as the real site.")
+    return 0
+
+
+def check(args: argparse.Namespace) -> int:
+    config = load_config(args.site)
+    site = load_site(config, build_time(config))
+    print(f"OK: {len(site.issuers)} issuers, {len(site.achievements)} achievements, "
+          f"{len(site.earners)} earners, {len(site.assertions)} assertions")
+    return 0
+
+
+def serve(args: argparse.Namespace) -> int:
+    from site_builder.serve import serve as run_server
+
+    run_server(args.site, args.port)
+    return 0
+
+
+def new(args: argparse.Namespace) -> int:
+    from site_builder.admin.scaffold import scaffold
+
+    target = scaffold(args.directory, args.base_url, args.title)
+    print(f"Created a site in {target}. Next: cd {target} && badgesite build")
+    return 0
