@@ -152,7 +152,7 @@ def bench_ob3(n: int, site: Path) -> None:
 def signing_figures(site: Path) -> None:
     from site_builder.admin.signing import _sign_all, signing_key
     from site_builder.config import load_config
-    from site_builder.load.content import load_site
+    from site_builder.validate import load_site
 
     config = load_config(site)
     issuer = load_site(config, __import__("datetime").datetime.now(config.zone)).issuers["my-organisation"]

@@ -6,18 +6,21 @@ import gc
 import hashlib
 import json
 import logging
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
 from site_builder import __version__
+from site_builder.caches import BuildCache, ProofCache
 from site_builder.config import SiteConfig, build_time
-from site_builder.load.content import LoadCache, load_site, stat_signature
-from site_builder.model import Site
-from site_builder.plan.routes import Context, plan
+from site_builder.load.content import stat_signature
+from site_builder.model import Signed, Site
+from site_builder.plan.routes import plan
+from site_builder.render.context import Context
 from site_builder.render.theme import environment, theme_digest, theme_files, theme_folders
-from site_builder.validate.signed import Signed, check_signed
+from site_builder.urls import Urls
+from site_builder.validate import load_site, validate
 from site_builder.write import WriteStats, outputs_intact, write_outputs
 
 log = logging.getLogger(__name__)
@@ -29,15 +32,6 @@ class BuildResult:
     stats: WriteStats
     warnings: tuple[str, ...] = ()
     unchanged: bool = False  # every input was as at the last build: nothing was done
-
-
-@dataclass
-class BuildCache:
-    """What a warm process (``serve``) keeps between builds. No other state survives a build."""
-
-    load: LoadCache = field(default_factory=LoadCache)
-    signed: dict[str, tuple[str, bytes]] = field(default_factory=dict)
-    manifest: dict[str, tuple[str, int]] = field(default_factory=dict)  # as written by the last build
 
 
 @lru_cache(maxsize=1)
@@ -65,7 +59,8 @@ def make_context(config: SiteConfig, site: Site, signed: Signed | None = None) -
         f"{code_digest()}\0{sorted(settings.items())}\0{theme_digest(folders)}\0"
         f"{site.build_time.isoformat()}".encode()
     ).hexdigest()
-    return Context(site, config, environment(folders), theme_files(folders, "assets"), digest, signed or Signed())
+    return Context(site, config, Urls(config.base_url), environment(folders), theme_files(folders, "assets"), digest,
+                   signed or Signed())
 
 
 def build(config: SiteConfig, preview: bool = False, cache: BuildCache | None = None) -> BuildResult:
@@ -94,9 +89,11 @@ def _build(config: SiteConfig, preview: bool, cache: BuildCache | None) -> Build
                                                                        folder / "manifest.json"):
         return BuildResult(last["assertions"], WriteStats(0, last["files"], 0, last["bytes"]),
                            tuple(last["warnings"]), unchanged=True)
-    site = load_site(config, when, cache.load if cache else None)  # 1. load & validate -> model
-    signed = check_signed(config, site, preview, folder / "proofs.json",  # 1b. committed 3.0 proofs
-                          cache.signed if cache else None)
+    site = load_site(config, when, cache.load if cache else None)  # 1. load, check the whole -> model
+    proofs = cache.proofs if cache else ProofCache.read(folder / "proofs.json")
+    signed = validate(config, site, proofs, preview=preview,    # 1b. committed 3.0 content and proofs
+                      memo=cache.signed if cache else None)
+    proofs.save(folder / "proofs.json")
     context = make_context(config, site, signed)                # 2. theme + site-wide digest
     outputs = plan(context)                                     # 3. route table (serialisers, pages)
     stats = write_outputs(outputs, config.path("output"), folder / "manifest.json",  # 4. render, write
@@ -111,6 +108,16 @@ def _build(config: SiteConfig, preview: bool, cache: BuildCache | None) -> Build
         last_build.unlink(missing_ok=True)
     log.debug("built %d assertions into %s", len(site.assertions), config.path("output"))
     return BuildResult(len(site.assertions), stats, warnings)
+
+
+def check(config: SiteConfig) -> Site:
+    """Everything ``build`` checks (load, the whole graph, signed content, the plan), writing nothing."""
+    when = build_time(config)
+    site = load_site(config, when)
+    proofs = ProofCache.read(config.root / ".cache" / "badgesite" / "proofs.json")  # read, never saved here
+    signed = validate(config, site, proofs)
+    plan(make_context(config, site, signed))
+    return site.with_warnings(signed.warnings)
 
 
 def _read_json(path: Path) -> dict:

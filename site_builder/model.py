@@ -1,29 +1,17 @@
-"""Stage 2: the model. Frozen dataclasses; each object owns its output paths (and so URLs)."""
+"""Stage 2: the model. Frozen dataclasses with their lookups; URLs and output paths are urls.py's."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
-from functools import cached_property, lru_cache
+from functools import cached_property
 from types import MappingProxyType
-
-from site_builder.errors import OutputPathError
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 UID = re.compile(r"^[0-9a-f]{32,64}$")
-# Segments start with a letter or digit, so "", "." and ".." (and hidden files) cannot occur.
-_SAFE_PATH = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*(?:/[A-Za-z0-9][A-Za-z0-9._-]*)*")
-
-
-@lru_cache(maxsize=1 << 17)  # the same paths are checked on every build of a warm process
-def site_path(path: str) -> str:
-    """Check a relative output path: no escape from output/, no odd segments."""
-    if not _SAFE_PATH.fullmatch(path):
-        raise OutputPathError(f"refusing output path {path!r}: it would escape or confuse output/")
-    return path
 
 
 @dataclass(frozen=True)
@@ -103,22 +91,6 @@ class Issuer:
     did: str = ""  # did:web, derived once from the base URL by `badgesite keys new`
     keys: tuple[PublicKey, ...] = ()
 
-    def json_path(self) -> str:
-        return site_path(f"issuers/{self.slug}.json")
-
-    def did_path(self) -> str:
-        return site_path(f"issuers/{self.slug}/did.json")
-
-    def status_path(self) -> str:
-        return site_path(f"status/{self.slug}.json")
-
-    def page_path(self) -> str:
-        return site_path(f"issuers/{self.slug}.html")
-
-    def image_path(self) -> str:
-        assert self.image is not None
-        return site_path(f"issuers/{self.slug}.{self.image.extension}")
-
 
 @dataclass(frozen=True)
 class Achievement:
@@ -136,19 +108,6 @@ class Achievement:
     achievement_type: str = ""
     related: tuple[str, ...] = ()
     result_descriptions: tuple[ResultDescription, ...] = ()
-
-    def json_path(self) -> str:
-        return site_path(f"achievements/{self.slug}.json")
-
-    def page_path(self) -> str:
-        return site_path(f"achievements/{self.slug}.html")
-
-    def image_path(self) -> str:
-        return site_path(f"achievements/{self.slug}.{self.image.extension}")
-
-    def earned_path(self, number: int) -> str:
-        """Page ``number`` (from 1) of the list of everyone who earned it."""
-        return site_path(f"achievements/{self.slug}/earned-{number}.html")
 
 
 @dataclass(frozen=True)
@@ -179,13 +138,6 @@ class Earner:
     listed: bool = True
     identities: tuple[Recipient, ...] = ()
 
-    def page_path(self) -> str:
-        return site_path(f"earners/{self.slug}.html")
-
-    def image_path(self) -> str:
-        assert self.image is not None
-        return site_path(f"earners/{self.slug}.{self.image.extension}")
-
 
 @dataclass(frozen=True)
 class Assertion:
@@ -205,15 +157,7 @@ class Assertion:
     related: tuple[str, ...] = ()
     status_index: int | None = None  # index in the issuer's revocation status list
     results: tuple[Result, ...] = ()
-
-    def json_path(self) -> str:
-        return site_path(f"assertions/{self.uid}.json")
-
-    def credential_path(self) -> str:
-        return site_path(f"credentials/{self.uid}.json")
-
-    def page_path(self) -> str:
-        return site_path(f"assertions/{self.uid}.html")
+    status_list: int = 1  # which of the issuer's status lists (1, 2, ...) holds status_index
 
     def status(self, now: datetime) -> str:
         """``revoked``, ``expired`` or ``valid`` as of ``now``."""
@@ -243,6 +187,10 @@ class Site:
         for name in ("issuers", "achievements", "earners", "assertions"):
             object.__setattr__(self, name, _frozen(getattr(self, name)))
 
+    def with_warnings(self, extra: tuple[str, ...]) -> Site:
+        """The same site with more warnings (found by the validation stage)."""
+        return replace(self, warnings=self.warnings + extra) if extra else self
+
     def _group(self, attribute: str) -> dict[str, list[Assertion]]:
         index: dict[str, list[Assertion]] = {}
         for a in self.assertions.values():
@@ -270,3 +218,13 @@ class Site:
     def replaced_by(self) -> Mapping[str, str]:
         """uid of a corrected assertion -> uid of its replacement."""
         return MappingProxyType({a.replaces: a.uid for a in self.assertions.values() if a.replaces})
+
+
+@dataclass(frozen=True)
+class Signed:
+    """Open Badges 3.0 outputs, checked by the validation stage: published as committed."""
+
+    credentials: Mapping[str, bytes] = field(default_factory=dict)  # assertion uid -> signed credential
+    status_lists: Mapping[str, bytes] = field(default_factory=dict)  # issuer slug -> signed list
+    did_documents: Mapping[str, bytes] = field(default_factory=dict)  # issuer slug -> DID document
+    warnings: tuple[str, ...] = ()

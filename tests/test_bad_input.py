@@ -53,4 +53,4 @@ def test_failed_build_leaves_previous_output_intact(case: str, tmp_path: Path) -
 
 def test_minimal_site_is_valid(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "--site", str(MINIMAL)]) == 0
-    assert capsys.readouterr().out == "OK: 1 issuers, 1 achievements, 1 earners, 1 assertions\n"
+    assert capsys.readouterr().out == "OK: 1 issuer, 1 achievement, 1 earner, 1 assertion\n"

@@ -17,8 +17,9 @@ import pytest
 
 from site_builder.build import build
 from site_builder.config import load_config
-from site_builder.load.content import load_site
 from site_builder.serialise import dump, ob3
+from site_builder.urls import Urls
+from site_builder.validate import load_site
 from tests.support.fixtures import copy_minimal
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -61,7 +62,7 @@ def test_credential_shape_is_golden(tmp_path: Path) -> None:
     loaded = load_site(config, datetime.now(config.zone))
     a = loaded.assertions[UID]
     achievement = loaded.achievements[a.achievement]
-    credential = ob3.credential(config.base_url, a, achievement, loaded.issuers[achievement.issuer],
+    credential = ob3.credential(Urls(config.base_url), a, achievement, loaded.issuers[achievement.issuer],
                                 loaded.earners[a.earner])
     compare({"credential.json": dump(credential)}, GOLDEN / "credential")
 

@@ -12,8 +12,8 @@ import pytest
 from site_builder.build import build
 from site_builder.config import load_config
 from site_builder.errors import OutputPathError
-from site_builder.model import site_path
 from site_builder.plan.routes import Output, plan
+from site_builder.urls import checked as site_path
 from tests.support.fixtures import MINIMAL, copy_minimal
 
 UID = "00000000000000000000000000000001"
@@ -146,8 +146,8 @@ def test_output_paths_cannot_escape(bad: str) -> None:
 
 def test_two_outputs_at_one_path_are_refused(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from site_builder import build as build_module
-    from site_builder.load.content import load_site
     from site_builder.plan import routes
+    from site_builder.validate import load_site
 
     config = load_config(site)
     ctx = build_module.make_context(config, load_site(config, build_module.build_time(config)))

@@ -20,8 +20,9 @@ from site_builder.config import SiteConfig
 from site_builder.crypto.recipients import matches, new_identity, normalise_email
 from site_builder.crypto.statuslist import LIST_SIZE
 from site_builder.errors import BadgesiteError
-from site_builder.load.content import load_site
 from site_builder.model import UID, Site
+from site_builder.urls import Urls
+from site_builder.validate import load_site
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,7 @@ def issue(config: SiteConfig, achievement: str, rows: list[RosterRow],
     issuer = site.issuers[site.achievements[slug].issuer]
     used = {a.status_index for a in site.assertions.values()
             if a.status_index is not None and site.achievements[a.achievement].issuer == issuer.slug}
+    urls = Urls(config.base_url)
     run_earners: dict[str, str] = {}
     run_issued: set[str] = set()
     result, merge_rows = IssueResult(), []
@@ -124,8 +126,7 @@ def issue(config: SiteConfig, achievement: str, rows: list[RosterRow],
         path = content / "assertions" / f"{uid}.json"
         _write_json(path, doc)
         result.created.append(path)
-        merge_rows.append([row.name, email, f"{config.base_url}assertions/{uid}.html",
-                           f"{config.base_url}assertions/{uid}.json"])
+        merge_rows.append([row.name, email, urls.page_of("assertions", uid), urls.document_of("assertions", uid)])
     if merge_rows:
         result.mail_merge = append_mail_merge(config, slug, merge_rows)
     return result

@@ -10,8 +10,9 @@ from site_builder.admin.awards import assertion_file
 from site_builder.baking import OB2_SVG_NAMESPACE, OB3_SVG_NAMESPACE, bake_png, bake_svg
 from site_builder.config import SiteConfig
 from site_builder.errors import BadgesiteError
-from site_builder.load.content import load_site
 from site_builder.serialise import ob2
+from site_builder.urls import Urls
+from site_builder.validate import load_site
 
 
 def bake_assertion(config: SiteConfig, ref: str, output: Path | None = None, ob3: bool = False) -> Path:
@@ -32,7 +33,7 @@ def bake_assertion(config: SiteConfig, ref: str, output: Path | None = None, ob3
         else:
             data = bake_svg(image.data, "credential", OB3_SVG_NAMESPACE, None, text)
     else:
-        document = ob2.assertion(config.base_url, assertion)
+        document = ob2.assertion(Urls(config.base_url), assertion)
         text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
         if image.media_type == "image/png":
             data = bake_png(image.data, "openbadges", text)

@@ -10,6 +10,7 @@ from site_builder.admin.signing import key_file
 from site_builder.config import SiteConfig
 from site_builder.crypto import keys as keylib
 from site_builder.errors import BadgesiteError
+from site_builder.urls import Urls
 
 
 def _issuer_file(config: SiteConfig, slug: str) -> tuple[Path, dict]:
@@ -41,7 +42,7 @@ def add_key(config: SiteConfig, slug: str, public_demo_key: bool = False, rotate
             raise BadgesiteError(
                 f"refusing to write a private key: git does not ignore {config.keys_dir}/ here "
                 "(add it to .gitignore, in a git repository, so the key can never be committed)")
-    did = data.get("did") or keylib.did_web(config.base_url, "issuers", slug)
+    did = data.get("did") or Urls(config.base_url).did_web(slug)
     name = f"key-{len(existing) + 1}"
     key = keylib.generate(did, name)
     target = key_file(config, slug, name, public_demo_key)

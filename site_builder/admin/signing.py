@@ -21,9 +21,10 @@ from site_builder.config import SiteConfig
 from site_builder.crypto import keys as keylib
 from site_builder.crypto import proof
 from site_builder.errors import BadgesiteError
-from site_builder.load.content import load_site
 from site_builder.model import Issuer, Site
 from site_builder.serialise import dump, ob3
+from site_builder.urls import Urls
+from site_builder.validate import load_site
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +127,7 @@ def sign_site(config: SiteConfig) -> SignResult:
     if result.allocated:
         site = load_site(config, now)
     created = now_utc()
+    urls = Urls(config.base_url)
     folder = config.path("content") / "credentials"
     for issuer in site.issuers.values():
         if not issuer.did:
@@ -133,11 +135,11 @@ def sign_site(config: SiteConfig) -> SignResult:
             continue
         stale = []
         for a in site.assertions_issued_by(issuer.slug):
-            expected = ob3.credential_of(config.base_url, site, a)
+            expected = ob3.credential_of(urls, site, a)
             if _unsigned(_read(folder / f"{a.uid}.json")) != expected:
                 stale.append((a.uid, expected))
         current = _read(status_file(config, issuer.slug))
-        expected_list = ob3.status_list_of(config.base_url, site, issuer, (current or {}).get("validFrom", created))
+        expected_list = ob3.status_list_of(urls, site, issuer, (current or {}).get("validFrom", created))
         list_stale = _unsigned(current) != expected_list
         if not stale and not list_stale:
             continue

@@ -7,8 +7,9 @@ import logging
 import time
 
 from site_builder.build import build as build_site
-from site_builder.config import build_time, load_config
-from site_builder.load.content import load_site
+from site_builder.build import check as check_site
+from site_builder.commands import counted
+from site_builder.config import load_config
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +23,7 @@ def build(args: argparse.Namespace) -> int:
     if result.unchanged:
         for warning in result.warnings:
             log.warning("warning: %s", warning)
-    print(f"Built {result.assertions} assertions ({stats.written} files written, "
+    print(f"Built {counted(result.assertions, 'assertion')} ({counted(stats.written, 'file')} written, "
           f"{stats.skipped} unchanged, {stats.removed} removed) in {time.perf_counter() - started:.2f}s")
     index = config.path("output") / "index.html"
     print(f"Open {index.as_uri()}  (or run `badgesite serve` and open http://127.0.0.1:8000/)")
@@ -32,10 +33,10 @@ def build(args: argparse.Namespace) -> int:
 
 
 def check(args: argparse.Namespace) -> int:
-    config = load_config(args.site)
-    site = load_site(config, build_time(config))
-    print(f"OK: {len(site.issuers)} issuers, {len(site.achievements)} achievements, "
-          f"{len(site.earners)} earners, {len(site.assertions)} assertions")
+    """What `build` would report, without writing anything (the pre-commit hook)."""
+    site = check_site(load_config(args.site))
+    print(f"OK: {counted(len(site.issuers), 'issuer')}, {counted(len(site.achievements), 'achievement')}, "
+          f"{counted(len(site.earners), 'earner')}, {counted(len(site.assertions), 'assertion')}")
     return 0
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from site_builder.load.fields import Fields, is_url
+from site_builder.urls import Urls
 
 KINDS = ("issuers", "achievements", "earners", "assertions")
 _SHA256 = re.compile(r"^sha256\$[0-9a-f]{64}$")
@@ -24,7 +25,7 @@ class Index:
     aliases: dict[str, dict[str, str]] = field(default_factory=lambda: {k: {} for k in KINDS})
 
     def own_id(self, kind: str, stem: str) -> str:
-        return f"{self.base_url}{kind}/{stem}.json"
+        return Urls(self.base_url).document_of(kind, stem)
 
     def resolve(self, f: Fields, key: str, kind: str, required: bool = True) -> str:
         """The stem of the ``kind`` object that ``f[key]`` refers to, or "" (diagnosed)."""
@@ -45,11 +46,9 @@ class Index:
             return ""
         value = value.strip()
         if is_url(value):
-            prefix = f"{self.base_url}{kind}/"
-            if value.startswith(prefix) and value.endswith(".json"):
-                stem = value[len(prefix):-5]
-                if stem in self.stems[kind]:
-                    return stem
+            stem = Urls(self.base_url).stem_of(kind, value)
+            if stem in self.stems[kind]:
+                return stem
             if value in self.aliases[kind]:
                 return self.aliases[kind][value]
             f.error(key, f"dangling reference: no object in content/{kind}/ has id {value!r}")

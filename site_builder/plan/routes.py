@@ -9,40 +9,22 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-import jinja2
-
-from site_builder.config import SiteConfig
+from site_builder import urls
 from site_builder.errors import OutputPathError
-from site_builder.model import Assertion, Earner, Site, site_path
+from site_builder.model import Assertion, Earner
 from site_builder.render import pages
+from site_builder.render.context import Context
 from site_builder.serialise import dump, ob2
-from site_builder.validate.signed import Signed
 
 
 class Output(NamedTuple):
     """One output file: a named tuple, as a large site plans tens of thousands on every build."""
 
-    path: str  # relative to output/, checked by model.site_path
+    path: str  # relative to output/, checked by urls.checked
     fingerprint: str
     make: Callable[[], bytes]
-
-
-@dataclass(frozen=True)
-class Context:
-    """What every route needs: the site, config, theme environment and site-wide digest."""
-
-    site: Site
-    config: SiteConfig
-    env: jinja2.Environment
-    assets: dict[str, Any]
-    global_digest: str
-    signed: Signed
-
-    def fingerprint(self, kind: str, *parts: str) -> str:
-        return hashlib.sha256("\0".join((self.global_digest, kind, *parts)).encode()).hexdigest()
 
 
 def _shown(earned: list[tuple[Assertion, Earner]]) -> list[str]:
@@ -51,26 +33,24 @@ def _shown(earned: list[tuple[Assertion, Earner]]) -> list[str]:
 
 
 def _issuer_routes(ctx: Context) -> Iterator[Output]:
-    base = ctx.config.base_url
     for i in ctx.site.issuers.values():
-        yield Output(i.json_path(), ctx.fingerprint("issuer.json", i.digest),
-                     lambda i=i: dump(ob2.issuer(base, i)))
+        yield Output(urls.document(i), ctx.fingerprint("issuer.json", i.digest),
+                     lambda i=i: dump(ob2.issuer(ctx.urls, i)))
         shown = [a.digest for a in ctx.site.achievements.values() if a.issuer == i.slug]
-        yield Output(i.page_path(), ctx.fingerprint("issuer.html", i.digest, *shown),
+        yield Output(urls.page(i), ctx.fingerprint("issuer.html", i.digest, *shown),
                      lambda i=i: pages.issuer_page(ctx, i))
         if i.image:
-            yield Output(i.image_path(), i.image.digest, lambda i=i: i.image.data)
+            yield Output(urls.image(i), i.image.digest, lambda i=i: i.image.data)
 
 
 def _achievement_routes(ctx: Context) -> Iterator[Output]:
-    base = ctx.config.base_url
     for a in ctx.site.achievements.values():
         issuer = ctx.site.issuers[a.issuer]
-        yield Output(a.json_path(), ctx.fingerprint("badge.json", a.digest),
-                     lambda a=a: dump(ob2.badge_class(base, a)))
+        yield Output(urls.document(a), ctx.fingerprint("badge.json", a.digest),
+                     lambda a=a: dump(ob2.badge_class(ctx.urls, a)))
         earned = pages.earned_by(ctx, a)
         preview = earned[:pages.EARNED_PREVIEW]
-        yield Output(a.page_path(),
+        yield Output(urls.page(a),
                      ctx.fingerprint("achievement.html", a.digest, issuer.digest, str(len(earned)), *_shown(preview)),
                      lambda a=a: pages.achievement_page(ctx, a))
         if len(earned) > len(preview):  # the full list, in pages
@@ -78,25 +58,24 @@ def _achievement_routes(ctx: Context) -> Iterator[Output]:
             count, total = -(-len(earned) // size), len(earned)
             for n in range(1, count + 1):
                 chunk = earned[(n - 1) * size:n * size]
-                yield Output(a.earned_path(n),
+                yield Output(urls.earned(a, n),
                              ctx.fingerprint("earned.html", a.digest, str(n), str(count), *_shown(chunk)),
                              lambda a=a, n=n, count=count, chunk=chunk, total=total:
                              pages.earned_page(ctx, a, n, count, chunk, total))
-        yield Output(a.image_path(), a.image.digest, lambda a=a: a.image.data)
+        yield Output(urls.image(a), a.image.digest, lambda a=a: a.image.data)
 
 
 def _assertion_routes(ctx: Context) -> Iterator[Output]:
-    base = ctx.config.base_url
     replaced_by = ctx.site.replaced_by
     for x in ctx.site.assertions.values():
         achievement = ctx.site.achievements[x.achievement]
         earner = ctx.site.earners.get(x.earner)
-        yield Output(x.json_path(), ctx.fingerprint("assertion.json", x.digest),
-                     lambda x=x: dump(ob2.assertion(base, x)))
+        yield Output(urls.document(x), ctx.fingerprint("assertion.json", x.digest),
+                     lambda x=x: dump(ob2.assertion(ctx.urls, x)))
         deps = (x.digest, achievement.digest, ctx.site.issuers[achievement.issuer].digest,
                 earner.digest if earner else "-", replaced_by.get(x.uid, "-"),
                 "ob3" if x.uid in ctx.signed.credentials else "-")
-        yield Output(x.page_path(), ctx.fingerprint("assertion.html", *deps),
+        yield Output(urls.page(x), ctx.fingerprint("assertion.html", *deps),
                      lambda x=x: pages.assertion_page(ctx, x))
 
 
@@ -104,10 +83,10 @@ def _earner_routes(ctx: Context) -> Iterator[Output]:
     for e in ctx.site.earners.values():
         theirs = ctx.site.assertions_earned_by(e.slug)
         deps = [e.digest] + [d for a in theirs for d in (a.digest, ctx.site.achievements[a.achievement].digest)]
-        yield Output(e.page_path(), ctx.fingerprint("earner.html", *deps),
+        yield Output(urls.page(e), ctx.fingerprint("earner.html", *deps),
                      lambda e=e: pages.earner_page(ctx, e))
         if e.image:
-            yield Output(e.image_path(), e.image.digest, lambda e=e: e.image.data)
+            yield Output(urls.image(e), e.image.digest, lambda e=e: e.image.data)
 
 
 def _site_routes(ctx: Context) -> Iterator[Output]:
@@ -117,13 +96,13 @@ def _site_routes(ctx: Context) -> Iterator[Output]:
     shown = [o.digest for o in (*site.issuers.values(), *site.achievements.values())]
     counts = [f"{slug}:{sum(not a.revoked for a in site.assertions_of(slug))}" for slug in site.achievements]
     pages_listed = [*site.issuers, "|", *site.achievements, "|", *listed]
-    yield Output("index.html", ctx.fingerprint("home", *shown, *counts), lambda: pages.home_page(ctx))
-    yield Output("earners/index.html", ctx.fingerprint("earners", *listed), lambda: pages.earners_index(ctx))
-    yield Output("404.html", ctx.fingerprint("404"), lambda: pages.not_found_page(ctx))
-    yield Output("sitemap.xml", ctx.fingerprint("sitemap", *pages_listed), lambda: pages.sitemap(ctx))
-    yield Output(".nojekyll", "empty", lambda: b"")
+    yield Output(urls.HOME, ctx.fingerprint("home", *shown, *counts), lambda: pages.home_page(ctx))
+    yield Output(urls.EARNERS, ctx.fingerprint("earners", *listed), lambda: pages.earners_index(ctx))
+    yield Output(urls.NOT_FOUND, ctx.fingerprint("404"), lambda: pages.not_found_page(ctx))
+    yield Output(urls.SITEMAP, ctx.fingerprint("sitemap", *pages_listed), lambda: pages.sitemap(ctx))
+    yield Output(urls.NOJEKYLL, "empty", lambda: b"")
     for name, path in ctx.assets.items():
-        yield Output(f"assets/{name}", ctx.fingerprint("asset", name), path.read_bytes)
+        yield Output(urls.asset(name), ctx.fingerprint("asset", name), path.read_bytes)
 
 
 def _digest(data: bytes) -> str:
@@ -134,11 +113,11 @@ def _signed_routes(ctx: Context) -> Iterator[Output]:
     """Open Badges 3.0: credentials and status lists as committed, DID documents."""
     signed = ctx.signed
     for uid, data in signed.credentials.items():
-        yield Output(ctx.site.assertions[uid].credential_path(), _digest(data), lambda d=data: d)
+        yield Output(urls.credential(ctx.site.assertions[uid]), _digest(data), lambda d=data: d)
     for slug, data in signed.status_lists.items():
-        yield Output(ctx.site.issuers[slug].status_path(), _digest(data), lambda d=data: d)
+        yield Output(urls.status_list(slug), _digest(data), lambda d=data: d)
     for slug, data in signed.did_documents.items():
-        yield Output(ctx.site.issuers[slug].did_path(), _digest(data), lambda d=data: d)
+        yield Output(urls.did_document(ctx.site.issuers[slug]), _digest(data), lambda d=data: d)
 
 
 ROUTES: tuple[Callable[[Context], Iterable[Output]], ...] = (
@@ -157,7 +136,7 @@ def plan(ctx: Context) -> list[Output]:
     outputs = []
     for route in ROUTES:
         for output in route(ctx):
-            path = output.path if output.path == ".nojekyll" else site_path(output.path)
+            path = urls.checked(output.path)
             if path in seen:
                 raise OutputPathError(f"two outputs would be written to {path!r}")
             seen.add(path)

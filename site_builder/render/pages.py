@@ -2,33 +2,28 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote, urlsplit
 
+from site_builder import urls
 from site_builder.model import Achievement, Assertion, Earner, Issuer
+from site_builder.render.context import Context
 from site_builder.render.text import format_credits, script_json
 from site_builder.serialise import ob2
 
-if TYPE_CHECKING:
-    from site_builder.plan.routes import Context
 
-
-def _root(path: str) -> str:
-    """Relative prefix from ``path`` back to the site root (works under any prefix and file://)."""
-    return "../" * path.count("/")
-
-
-def _render(ctx: Context, template: str, path: str, *, root: str | None = None,
+def _render(ctx: Context, template: str, path: str, *, root: str = "",
             noindex: bool = False, **values: Any) -> bytes:
     config = ctx.config
+    to = urls.Links(path, root)
     page = {
         "path": path,
-        "url": config.base_url + path,
-        "root": _root(path) if root is None else root,
+        "url": ctx.urls.url(path),
+        "root": to.prefix,
         "noindex": noindex,
     }
     text = ctx.env.get_template(template).render(
-        site=config, page=page, as_of=ctx.site.build_time, issuers=ctx.site.issuers,
+        site=config, page=page, to=to, as_of=ctx.site.build_time, issuers=ctx.site.issuers,
         achievements=ctx.site.achievements, earners=ctx.site.earners,
         credits=lambda v: format_credits(v, config.credit_unit, config.credit_unit_plural),
         **values,
@@ -41,7 +36,7 @@ def _sorted(assertions: list[Assertion]) -> list[Assertion]:
 
 
 def home_page(ctx: Context) -> bytes:
-    return _render(ctx, "index.html", "index.html", counts={
+    return _render(ctx, "index.html", urls.HOME, counts={
         slug: len([a for a in ctx.site.assertions_of(slug) if not a.revoked])
         for slug in ctx.site.achievements
     })
@@ -49,8 +44,8 @@ def home_page(ctx: Context) -> bytes:
 
 def issuer_page(ctx: Context, issuer: Issuer) -> bytes:
     own = [a for a in ctx.site.achievements.values() if a.issuer == issuer.slug]
-    return _render(ctx, "issuer.html", issuer.page_path(), issuer=issuer, own=own,
-                   json_url=ctx.config.base_url + issuer.json_path())
+    return _render(ctx, "issuer.html", urls.page(issuer), issuer=issuer, own=own,
+                   json_url=ctx.urls.document(issuer))
 
 
 EARNED_PREVIEW = 60  # earners shown on an achievement's page
@@ -67,59 +62,59 @@ def earned_by(ctx: Context, achievement: Achievement) -> list[tuple[Assertion, E
 
 def achievement_page(ctx: Context, achievement: Achievement) -> bytes:
     earned = earned_by(ctx, achievement)
-    return _render(ctx, "achievement.html", achievement.page_path(), achievement=achievement,
+    return _render(ctx, "achievement.html", urls.page(achievement), achievement=achievement,
                    issuer=ctx.site.issuers[achievement.issuer], earned=earned[:EARNED_PREVIEW],
-                   earned_total=len(earned), json_url=ctx.config.base_url + achievement.json_path())
+                   earned_total=len(earned), json_url=ctx.urls.document(achievement))
 
 
 def earned_page(ctx: Context, achievement: Achievement, number: int, count: int,
                 earned: list[tuple[Assertion, Earner]], total: int) -> bytes:
-    return _render(ctx, "earned.html", achievement.earned_path(number), achievement=achievement,
+    return _render(ctx, "earned.html", urls.earned(achievement, number), achievement=achievement,
                    earned=earned, number=number, count=count, total=total)
 
 
 def assertion_page(ctx: Context, assertion: Assertion) -> bytes:
-    base = ctx.config.base_url
     achievement = ctx.site.achievements[assertion.achievement]
     issuer = ctx.site.issuers[achievement.issuer]
-    json_url = base + assertion.json_path()
-    host = urlsplit(base).hostname or ""
+    json_url = ctx.urls.document(assertion)
+    host = urlsplit(ctx.urls.base_url).hostname or ""
     issuer_host = urlsplit(issuer.url).hostname or ""
     return _render(
-        ctx, "assertion.html", assertion.page_path(), noindex=True,
+        ctx, "assertion.html", urls.page(assertion), noindex=True,
         assertion=assertion, achievement=achievement, issuer=issuer,
         earner=ctx.site.earners.get(assertion.earner),
         status=assertion.status(ctx.site.build_time),
-        replaced_by=ctx.site.replaced_by.get(assertion.uid, ""),
+        replaced_by=ctx.site.assertions.get(ctx.site.replaced_by.get(assertion.uid, "")),
+        replaces=ctx.site.assertions.get(assertion.replaces),
         json_url=json_url,
         hosting_host=host,
         issuer_host=issuer_host,
         host_differs=host.removeprefix("www.") != issuer_host.removeprefix("www."),
         validator_link=ctx.config.validator_url.replace("{url}", quote(json_url, safe="")),
-        credential_url=base + assertion.credential_path() if assertion.uid in ctx.signed.credentials else "",
-        document=script_json(ob2.assertion(base, assertion)),
+        credential_url=ctx.urls.credential(assertion) if assertion.uid in ctx.signed.credentials else "",
+        document=script_json(ob2.assertion(ctx.urls, assertion)),
     )
 
 
 def earner_page(ctx: Context, earner: Earner) -> bytes:
     theirs = _sorted(ctx.site.assertions_earned_by(earner.slug))
-    return _render(ctx, "earner.html", earner.page_path(), noindex=not earner.listed,
+    return _render(ctx, "earner.html", urls.page(earner), noindex=not earner.listed,
                    earner=earner, theirs=theirs)
 
 
 def earners_index(ctx: Context) -> bytes:
     listed = sorted((e for e in ctx.site.earners.values() if e.listed), key=lambda e: (e.name, e.slug))
-    return _render(ctx, "earners.html", "earners/index.html", listed=listed)
+    return _render(ctx, "earners.html", urls.EARNERS, listed=listed)
 
 
 def not_found_page(ctx: Context) -> bytes:
     # Served for any missing path at any depth: links must be absolute with the path prefix.
-    return _render(ctx, "404.html", "404.html", root=ctx.config.base_path, noindex=True)
+    return _render(ctx, "404.html", urls.NOT_FOUND, root=ctx.urls.base_path, noindex=True)
 
 
 def sitemap(ctx: Context) -> bytes:
-    paths = ["index.html", "earners/index.html"]
-    paths += [i.page_path() for i in ctx.site.issuers.values()]
-    paths += [a.page_path() for a in ctx.site.achievements.values()]
-    paths += [e.page_path() for e in ctx.site.earners.values() if e.listed]
-    return _render(ctx, "sitemap.xml", "sitemap.xml", urls=[ctx.config.base_url + p for p in paths])
+    paths = [urls.HOME, urls.EARNERS]
+    paths += [urls.page(i) for i in ctx.site.issuers.values()]
+    paths += [urls.page(a) for a in ctx.site.achievements.values()]
+    paths += [urls.page(e) for e in ctx.site.earners.values() if e.listed]
+    return _render(ctx, "sitemap.xml", urls.SITEMAP, urls=[ctx.urls.url(p) for p in paths])

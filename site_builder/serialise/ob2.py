@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from site_builder.model import Achievement, Alignment, Assertion, Evidence, Issuer
+from site_builder.urls import Urls
 
 CONTEXT = "https://w3id.org/openbadges/v2"
 
@@ -18,19 +19,19 @@ def _compact(d: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in d.items() if v not in ("", None, [], ())}
 
 
-def issuer(base_url: str, item: Issuer) -> dict[str, Any]:
+def issuer(urls: Urls, item: Issuer) -> dict[str, Any]:
     return _compact({
         "@context": CONTEXT,
         "type": "Issuer",
-        "id": base_url + item.json_path(),
+        "id": urls.document(item),
         "name": item.name,
         "url": item.url,
         "email": item.email,
         "description": item.description,
         "telephone": item.telephone,
-        "image": base_url + item.image_path() if item.image else "",
+        "image": urls.image(item) if item.image else "",
         # Project sites share their origin (user.github.io): only this site's URLs are ours.
-        "verification": {"type": "VerificationObject", "startsWith": base_url},
+        "verification": {"type": "VerificationObject", "startsWith": urls.base_url},
         "related": list(item.related),
     })
 
@@ -43,19 +44,19 @@ def _alignment(a: Alignment) -> dict[str, str]:
     })
 
 
-def badge_class(base_url: str, item: Achievement) -> dict[str, Any]:
+def badge_class(urls: Urls, item: Achievement) -> dict[str, Any]:
     return _compact({
         "@context": CONTEXT,
         "type": "BadgeClass",
-        "id": base_url + item.json_path(),
+        "id": urls.document(item),
         "name": item.name,
         "description": item.description,
-        "image": base_url + item.image_path(),
+        "image": urls.image(item),
         "criteria": _compact({
-            "id": item.criteria_url or base_url + item.page_path() + "#criteria",
+            "id": item.criteria_url or urls.criteria(item),
             "narrative": item.criteria_narrative,
         }),
-        "issuer": f"{base_url}issuers/{item.issuer}.json",
+        "issuer": urls.document_of("issuers", item.issuer),
         "alignment": [_alignment(a) for a in item.alignments],
         "tags": list(item.tags),
         "related": [{"id": r} for r in item.related],
@@ -69,9 +70,9 @@ def _evidence(e: Evidence) -> dict[str, str]:
     })
 
 
-def assertion(base_url: str, item: Assertion) -> dict[str, Any]:
+def assertion(urls: Urls, item: Assertion) -> dict[str, Any]:
     """The hosted Assertion; a revoked one is served stripped down to what revocation needs."""
-    own_id = base_url + item.json_path()
+    own_id = urls.document(item)
     if item.revoked:
         return _compact({
             "@context": CONTEXT, "id": own_id, "type": "Assertion", "revoked": True,
@@ -85,7 +86,7 @@ def assertion(base_url: str, item: Assertion) -> dict[str, Any]:
             "type": item.recipient.type, "hashed": True,
             "identity": item.recipient.identity, "salt": item.recipient.salt,
         },
-        "badge": f"{base_url}achievements/{item.achievement}.json",
+        "badge": urls.document_of("achievements", item.achievement),
         "verification": {"type": "hosted"},
         "issuedOn": iso(item.issued_on),
         "expires": iso(item.expires) if item.expires else "",

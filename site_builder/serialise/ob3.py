@@ -12,6 +12,7 @@ from typing import Any
 from site_builder.crypto import statuslist
 from site_builder.linkeddata.jsonld import OB_V3, VC_V2
 from site_builder.model import Achievement, Assertion, Earner, Evidence, Issuer, Site
+from site_builder.urls import Urls
 
 CONTEXT = [VC_V2, OB_V3]
 
@@ -31,15 +32,7 @@ def _number(value: Decimal | None) -> float | int | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def credential_url(base_url: str, assertion: Assertion) -> str:
-    return f"{base_url}credentials/{assertion.uid}.json"
-
-
-def status_list_url(base_url: str, issuer: Issuer) -> str:
-    return f"{base_url}status/{issuer.slug}.json"
-
-
-def profile(base_url: str, issuer: Issuer) -> dict[str, Any]:
+def profile(urls: Urls, issuer: Issuer) -> dict[str, Any]:
     return _compact({
         "id": issuer.did,
         "type": ["Profile"],
@@ -47,18 +40,18 @@ def profile(base_url: str, issuer: Issuer) -> dict[str, Any]:
         "url": issuer.url,
         "email": issuer.email,
         "description": issuer.description,
-        "image": {"id": base_url + issuer.image_path(), "type": "Image"} if issuer.image else None,
+        "image": {"id": urls.image(issuer), "type": "Image"} if issuer.image else None,
     })
 
 
-def achievement(base_url: str, item: Achievement, issuer: Issuer) -> dict[str, Any]:
+def achievement(urls: Urls, item: Achievement, issuer: Issuer) -> dict[str, Any]:
     return _compact({
-        "id": base_url + item.json_path(),
+        "id": urls.document(item),
         "type": ["Achievement"],
         "name": item.name,
         "description": item.description,
         "criteria": _compact({"id": item.criteria_url, "narrative": item.criteria_narrative}),
-        "image": {"id": base_url + item.image_path(), "type": "Image"},
+        "image": {"id": urls.image(item), "type": "Image"},
         "achievementType": item.achievement_type,
         "creditsAvailable": _number(item.credits_available),
         "tag": list(item.tags),
@@ -67,9 +60,9 @@ def achievement(base_url: str, item: Achievement, issuer: Issuer) -> dict[str, A
             "targetDescription": a.target_description, "targetFramework": a.target_framework,
             "targetCode": a.target_code, "targetType": a.target_type,
         }) for a in item.alignments],
-        "creator": profile(base_url, issuer),
+        "creator": profile(urls, issuer),
         "resultDescription": [_compact({
-            "id": f"{base_url}{item.json_path()}#{d.key}", "type": ["ResultDescription"], "name": d.name,
+            "id": urls.result_description(item, d.key), "type": ["ResultDescription"], "name": d.name,
             "resultType": d.result_type, "allowedValue": list(d.allowed_values), "requiredValue": d.required_value,
             "valueMin": d.value_min, "valueMax": d.value_max,
         }) for d in item.result_descriptions],
@@ -81,23 +74,23 @@ def _evidence(e: Evidence) -> dict[str, Any]:
                      "narrative": e.narrative, "genre": e.genre, "audience": e.audience})
 
 
-def credential_of(base_url: str, site: Site, assertion: Assertion) -> dict[str, Any]:
+def credential_of(urls: Urls, site: Site, assertion: Assertion) -> dict[str, Any]:
     """The unsigned credential of an assertion of ``site`` (what issue-time signing signs, what builds expect)."""
     item = site.achievements[assertion.achievement]
-    return credential(base_url, assertion, item, site.issuers[item.issuer], site.earners.get(assertion.earner))
+    return credential(urls, assertion, item, site.issuers[item.issuer], site.earners.get(assertion.earner))
 
 
-def status_list_of(base_url: str, site: Site, issuer: Issuer, valid_from: str) -> dict[str, Any]:
+def status_list_of(urls: Urls, site: Site, issuer: Issuer, valid_from: str) -> dict[str, Any]:
     """The unsigned revocation list of ``issuer``: the bits of its revoked assertions."""
     revoked = sorted(a.status_index for a in site.assertions_issued_by(issuer.slug)
                      if a.revoked and a.status_index is not None)
-    return statuslist.list_credential(status_list_url(base_url, issuer), issuer.did, valid_from, revoked)
+    return statuslist.list_credential(urls.status_list(issuer.slug), issuer.did, valid_from, revoked)
 
 
-def credential(base_url: str, assertion: Assertion, item: Achievement, issuer: Issuer,
+def credential(urls: Urls, assertion: Assertion, item: Achievement, issuer: Issuer,
                earner: Earner | None) -> dict[str, Any]:
     """The unsigned OpenBadgeCredential of one assertion."""
-    list_url = status_list_url(base_url, issuer)
+    list_url = urls.status_list(issuer.slug)
     subject = _compact({
         "type": ["AchievementSubject"],
         "identifier": [{
@@ -105,25 +98,25 @@ def credential(base_url: str, assertion: Assertion, item: Achievement, issuer: I
             "identityHash": assertion.recipient.identity, "salt": assertion.recipient.salt,
         }],
         "name": earner.name if earner and earner.listed else "",
-        "achievement": achievement(base_url, item, issuer),
+        "achievement": achievement(urls, item, issuer),
         "creditsEarned": _number(item.credits_available),
         "narrative": assertion.narrative,
         "result": [_compact({
-            "type": ["Result"], "resultDescription": f"{base_url}{item.json_path()}#{r.description}",
+            "type": ["Result"], "resultDescription": urls.result_description(item, r.description),
             "value": r.value, "status": r.status,
         }) for r in assertion.results],
     })
     return _compact({
         "@context": list(CONTEXT),
-        "id": credential_url(base_url, assertion),
+        "id": urls.credential(assertion),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": profile(base_url, issuer),
+        "issuer": profile(urls, issuer),
         "validFrom": utc(assertion.reissued_on or assertion.issued_on),
         "validUntil": utc(assertion.expires) if assertion.expires else "",
         "awardedDate": utc(assertion.issued_on),
         "name": item.name,
         "description": item.description,
-        "image": {"id": base_url + item.image_path(), "type": "Image"},
+        "image": {"id": urls.image(item), "type": "Image"},
         "credentialSubject": subject,
         "evidence": [_evidence(e) for e in assertion.evidence],
         "credentialStatus": statuslist.entry(list_url, assertion.status_index)

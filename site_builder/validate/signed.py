@@ -12,34 +12,24 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from site_builder.caches import ProofCache
 from site_builder.config import SiteConfig
 from site_builder.crypto import keys as keylib
 from site_builder.crypto import proof
 from site_builder.errors import ContentError, Diagnostic, relative_name
 from site_builder.linkeddata.jsonld import dropped_terms
 from site_builder.load.jsonsource import JsonSource, read_json
-from site_builder.model import Issuer, Site
+from site_builder.model import Issuer, Signed, Site
 from site_builder.serialise import dump, ob3
+from site_builder.urls import Urls
 
 log = logging.getLogger(__name__)
 SIGN = "run `badgesite sign` where the issuer's key is kept"
-
-
-@dataclass(frozen=True)
-class Signed:
-    """Open Badges 3.0 outputs, checked: published as committed."""
-
-    credentials: Mapping[str, bytes] = field(default_factory=dict)  # assertion uid -> signed credential
-    status_lists: Mapping[str, bytes] = field(default_factory=dict)  # issuer slug -> signed list
-    did_documents: Mapping[str, bytes] = field(default_factory=dict)  # issuer slug -> DID document
-    warnings: tuple[str, ...] = ()
 
 
 def _shape(value: Any, path: str = "") -> frozenset[str]:
@@ -81,8 +71,10 @@ def _verify_all(jobs: list[tuple[str, bytes, str]]) -> dict[str, str]:
 
 
 class _Check:
-    def __init__(self, config: SiteConfig, site: Site, cache: Path, memo: dict[str, tuple[str, bytes]] | None) -> None:
-        self.config, self.site, self.cache_path, self.memo = config, site, cache, memo
+    def __init__(self, config: SiteConfig, site: Site, proofs: ProofCache,
+                 memo: dict[str, tuple[str, bytes]] | None) -> None:
+        self.config, self.site, self.cache, self.memo = config, site, proofs, memo
+        self.urls = Urls(config.base_url)
         self.memo_keys: dict[str, str] = {}
         self.content = config.path("content")
         self.shown = relative_name(self.content, config.root)
@@ -95,10 +87,6 @@ class _Check:
         self.jobs: list[tuple[str, bytes, str]] = []  # (file name, bytes, public key) to verify
         self.sources: dict[str, JsonSource] = {}
         self.shapes: set[frozenset[str]] = set()
-        try:
-            self.cache: set[str] = set(json.loads(cache.read_text()))
-        except (OSError, ValueError):
-            self.cache = set()
 
     def name(self, path: Path) -> str:
         return f"{self.shown}/{path.parent.name}/{path.name}"  # paths here are content/<folder>/<file>
@@ -136,7 +124,7 @@ class _Check:
     def issuer(self, issuer: Issuer) -> tuple[dict[str, bytes], bytes | None]:
         base = self.config.base_url
         src_name = f"content/issuers/{issuer.slug}.json"
-        expected_did = keylib.did_web(base, "issuers", issuer.slug)
+        expected_did = self.urls.did_web(issuer.slug)
         if issuer.did != expected_did:
             self.diags.append(Diagnostic(src_name, "/did", f"did {issuer.did!r} does not match base_url "
                               f"{base!r} (which gives {expected_did!r}); ids cannot move: see README, "
@@ -159,7 +147,7 @@ class _Check:
                 self.diags.append(Diagnostic(f"content/assertions/{a.uid}.json", "",
                                              f"no 'statusListIndex' for its Open Badges 3.0 credential: {SIGN}"))
                 continue
-            expected = ob3.credential_of(base, self.site, a)
+            expected = ob3.credential_of(self.urls, self.site, a)
             shape = _shape(expected)
             if shape not in self.shapes:
                 self.shapes.add(shape)
@@ -176,7 +164,7 @@ class _Check:
         status_bytes = None
         if status:
             data = status.data if isinstance(status.data, dict) else {}
-            expected_list = ob3.status_list_of(base, self.site, issuer, data.get("validFrom", ""))
+            expected_list = ob3.status_list_of(self.urls, self.site, issuer, data.get("validFrom", ""))
             if self.expect(status, expected_list, issuer):
                 status_bytes = status.raw
         return credentials, status_bytes
@@ -204,14 +192,11 @@ class _Check:
             for uid, data in credentials.items():
                 if uid in self.memo_keys:
                     self.memo[uid] = (self.memo_keys[uid], data)
-        if self.pending:  # new proofs were verified: remember them
-            self.cache_path.parent.mkdir(parents=True, exist_ok=True)
-            self.cache_path.write_text(json.dumps(sorted(self.cache)))
         return Signed(MappingProxyType(credentials), MappingProxyType(lists), MappingProxyType(dids),
                       tuple(self.warnings))
 
 
-def check_signed(config: SiteConfig, site: Site, preview: bool, cache: Path,
+def check_signed(config: SiteConfig, site: Site, preview: bool, proofs: ProofCache,
                  memo: dict[str, tuple[str, bytes]] | None = None) -> Signed:
     """Checked 3.0 outputs; a preview for another base URL leaves them out (their ids name the real site)."""
     if not any(i.did for i in site.issuers.values()):
@@ -221,7 +206,7 @@ def check_signed(config: SiteConfig, site: Site, preview: bool, cache: Path,
                    "documents are left out (they are signed for the real base_url)")
         log.warning("warning: %s", message)
         return Signed(warnings=(message,))
-    signed = _Check(config, site, cache, memo).run()
+    signed = _Check(config, site, proofs, memo).run()
     for warning in signed.warnings:
         log.warning("warning: %s", warning)
     return signed

@@ -1,0 +1,81 @@
+"""Every cache badgesite keeps, in one place: objects the caller creates and passes in.
+
+No cache hides in a module. A command-line build starts from the files of the site's
+``.cache/badgesite/`` (the proof cache, the write manifest); a warm process (``serve``)
+keeps a ``BuildCache`` between builds.
+
+What stays process-global, and why (nothing else may; tests/test_architecture.py checks):
+- ``urls.checked``: an lru_cache of a pure function of its argument (no state to invalidate);
+- ``linkeddata.jsonld.document_loader`` and the shipped contexts: immutable data read once;
+- ``crypto.proof._options_hash``: an lru_cache of a pure function (canonical proof options);
+- ``render.text.render_markdown``: an lru_cache of a pure function (Markdown -> sanitised HTML);
+- ``build.code_digest``: badgesite's own code, which cannot change within a process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from site_builder.errors import Diagnostic
+from site_builder.load.jsonsource import JsonSource
+
+
+@dataclass
+class LoadCache:
+    """Kept by a warm process (``serve``) between builds: unchanged files are neither read nor checked again.
+
+    ``files`` is keyed by path with the file's (size, mtime); ``objects`` holds what reading each
+    file produced, valid while ``context`` (config, the set of files and ids, images, date) is unchanged.
+    """
+
+    files: dict[str, tuple[tuple[int, int], JsonSource | None, Diagnostic | None]] = field(default_factory=dict)
+    objects: dict[tuple[str, str], tuple[JsonSource, object, list[Diagnostic], list[str]]] = field(
+        default_factory=dict)
+    context: str = ""
+
+
+@dataclass
+class ProofCache:
+    """Digests (credential bytes + public key) of proofs already verified: not verified again."""
+
+    known: set[str] = field(default_factory=set)
+    added: set[str] = field(default_factory=set)
+
+    @classmethod
+    def read(cls, path: Path) -> ProofCache:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls()
+        return cls({d for d in data if isinstance(d, str)} if isinstance(data, list) else set())
+
+    def __contains__(self, digest: str) -> bool:
+        return digest in self.known or digest in self.added
+
+    def add(self, digest: str) -> None:
+        if digest not in self.known:
+            self.added.add(digest)
+
+    def save(self, path: Path) -> None:
+        """Write the cache when this run verified new proofs (atomically: a reader never sees half)."""
+        if not self.added:
+            return
+        self.known |= self.added
+        self.added = set()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        tmp.write_text(json.dumps(sorted(self.known)), encoding="utf-8")
+        os.replace(tmp, path)
+
+
+@dataclass
+class BuildCache:
+    """What a warm process (``serve``) keeps between builds."""
+
+    load: LoadCache = field(default_factory=LoadCache)
+    proofs: ProofCache = field(default_factory=ProofCache)
+    signed: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    manifest: dict[str, tuple[str, int]] = field(default_factory=dict)  # as written by the last build
