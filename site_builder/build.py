@@ -63,24 +63,26 @@ def make_context(config: SiteConfig, site: Site, signed: Signed | None = None) -
                    signed or Signed())
 
 
-def build(config: SiteConfig, preview: bool = False, cache: BuildCache | None = None) -> BuildResult:
+def build(config: SiteConfig, preview: bool = False, cache: BuildCache | None = None,
+          strict: bool = False) -> BuildResult:
     """Load and validate content, plan every output, render what changed, write.
 
     ``preview``: built for another address than site.toml's (signed 3.0 content is left out).
     ``cache``: kept by a warm process, so unchanged files are not read or checked again.
+    ``strict``: warnings are errors.
     """
     # A build allocates many small objects and frees them at the end; the cyclic collector
     # would rescan the whole (warm, large) heap again and again meanwhile. Pause it.
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _build(config, preview, cache)
+        return _build(config, preview, cache, strict)
     finally:
         if paused:
             gc.enable()
 
 
-def _build(config: SiteConfig, preview: bool, cache: BuildCache | None) -> BuildResult:
+def _build(config: SiteConfig, preview: bool, cache: BuildCache | None, strict: bool = False) -> BuildResult:
     folder = config.root / ".cache" / "badgesite"
     when = build_time(config)
     snapshot = inputs_digest(config, preview, when) if cache is None else ""  # 0. nothing changed?
@@ -89,7 +91,7 @@ def _build(config: SiteConfig, preview: bool, cache: BuildCache | None) -> Build
                                                                        folder / "manifest.json"):
         return BuildResult(last["assertions"], WriteStats(0, last["files"], 0, last["bytes"]),
                            tuple(last["warnings"]), unchanged=True)
-    site = load_site(config, when, cache.load if cache else None)  # 1. load, check the whole -> model
+    site = load_site(config, when, cache.load if cache else None, strict=strict)  # 1. load, check the whole -> model
     proofs = cache.proofs if cache else ProofCache.read(folder / "proofs.json")
     signed = validate(config, site, proofs, preview=preview,    # 1b. committed 3.0 content and proofs
                       memo=cache.signed if cache else None)
@@ -110,10 +112,10 @@ def _build(config: SiteConfig, preview: bool, cache: BuildCache | None) -> Build
     return BuildResult(len(site.assertions), stats, warnings)
 
 
-def check(config: SiteConfig) -> Site:
+def check(config: SiteConfig, strict: bool = False) -> Site:
     """Everything ``build`` checks (load, the whole graph, signed content, the plan), writing nothing."""
     when = build_time(config)
-    site = load_site(config, when)
+    site = load_site(config, when, strict=strict)
     proofs = ProofCache.read(config.root / ".cache" / "badgesite" / "proofs.json")  # read, never saved here
     signed = validate(config, site, proofs)
     plan(make_context(config, site, signed))

@@ -63,3 +63,93 @@ def test_the_check_finds_hand_built_urls() -> None:
     bad = ast.parse('def f(config, uid):\n    a = config.base_url + "x"\n    b = f"{base_url}assertions/{uid}.json"\n'
                     '    return "assertions/" + uid\n')
     assert len(_hand_built(bad)) == 4, _hand_built(bad)
+
+
+def _imports(tree: ast.Module) -> set[str]:
+    """site_builder modules a module imports (at any depth of its body)."""
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("site_builder"):
+            found.add(node.module)
+            found.update(f"{node.module}.{a.name}" for a in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.startswith("site_builder"))
+    return found
+
+
+# module (or package prefix) -> what it must never import
+FORBIDDEN = {
+    "model.py": ["site_builder."],  # the model imports nothing of ours but errors
+    "urls.py": ["site_builder.load", "site_builder.validate", "site_builder.render", "site_builder.plan",
+                "site_builder.serialise", "site_builder.build", "site_builder.admin", "site_builder.commands"],
+    "errors.py": ["site_builder."],
+    "config.py": ["site_builder.load", "site_builder.model", "site_builder.render", "site_builder.build",
+                  "site_builder.admin", "site_builder.commands", "site_builder.validate"],
+    "serialise/": ["site_builder.render", "site_builder.plan", "site_builder.commands", "site_builder.load",
+                   "site_builder.build", "site_builder.admin"],
+    "render/": ["site_builder.crypto", "site_builder.validate", "site_builder.load", "site_builder.plan",
+                "site_builder.admin", "site_builder.build", "site_builder.commands"],
+    "plan/": ["site_builder.load", "site_builder.validate", "site_builder.crypto", "site_builder.admin",
+              "site_builder.commands", "site_builder.write"],
+    "write/": ["site_builder.plan.routes", "site_builder.render", "site_builder.load", "site_builder.admin"],
+    "verify/": ["site_builder.config", "site_builder.load", "site_builder.build", "site_builder.admin",
+                "site_builder.render", "site_builder.plan", "site_builder.validate"],
+    "load/": ["site_builder.validate", "site_builder.render", "site_builder.plan", "site_builder.build",
+              "site_builder.admin", "site_builder.commands", "site_builder.serialise"],
+    "validate/": ["site_builder.render", "site_builder.plan", "site_builder.build", "site_builder.admin",
+                  "site_builder.commands"],
+    "crypto/": ["site_builder.load", "site_builder.validate", "site_builder.render", "site_builder.plan",
+                "site_builder.build", "site_builder.admin", "site_builder.commands"],
+    "linkeddata/": ["site_builder.load", "site_builder.validate", "site_builder.render", "site_builder.plan",
+                    "site_builder.build", "site_builder.admin", "site_builder.commands"],
+    "admin/": ["site_builder.commands", "site_builder.build", "site_builder.serve"],
+    "baking.py": ["site_builder.load", "site_builder.config", "site_builder.admin", "site_builder.build"],
+}
+ALLOWED = {"model.py": {"site_builder.errors"}}
+
+
+def _violations(name: str, imported: set[str]) -> list[str]:
+    bad = []
+    for owner, prefixes in FORBIDDEN.items():
+        if name == owner or (owner.endswith("/") and name.startswith(owner)):
+            for module in sorted(imported - ALLOWED.get(owner, set())):
+                if any(module == p.rstrip(".") or module.startswith(p if p.endswith(".") else p + ".")
+                       or module == p for p in prefixes):
+                    bad.append(module)
+    return bad
+
+
+def test_imports_only_run_downward() -> None:
+    problems = {name: found for name, tree in _modules().items() if (found := _violations(name, _imports(tree)))}
+    assert problems == {}
+
+
+def test_commands_never_import_each_other() -> None:
+    problems = {name: sorted(m for m in _imports(tree) if m.startswith("site_builder.commands.") and
+                             m.rsplit(".", 1)[-1] in {"site", "admin", "badge"})
+                for name, tree in _modules().items() if name.startswith("commands/")}
+    assert {k: v for k, v in problems.items() if v} == {}
+
+
+def test_the_import_check_finds_an_upward_import() -> None:
+    tree = ast.parse("from site_builder.render.pages import home_page\nimport site_builder.load.content\n")
+    assert _violations("serialise/ob2.py", _imports(tree)) == ["site_builder.load.content",
+                                                               "site_builder.render.pages",
+                                                               "site_builder.render.pages.home_page"]
+
+
+def test_only_admin_writes_under_content() -> None:
+    """Writing calls (write_text/write_bytes/unlink/open for writing) outside admin/, write/, caches and keys."""
+    writers = {"write_text", "write_bytes", "unlink", "rmtree", "rename", "mkdir", "touch"}
+    os_writers = {"replace", "remove", "rename", "unlink", "makedirs", "rmdir"}
+    allowed = ("admin/", "write/", "write.py", "caches.py", "crypto/keys.py", "build.py", "serve.py")
+    found = {}
+    for name, tree in _modules().items():
+        if name.startswith(allowed):
+            continue
+        calls = [n.lineno for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                 and (n.func.attr in writers or n.func.attr in os_writers and isinstance(n.func.value, ast.Name)
+                      and n.func.value.id in ("os", "shutil"))]
+        if calls:
+            found[name] = calls
+    assert found == {}

@@ -6,7 +6,6 @@ plaintext goes only to the git-ignored mail-merge list in ``rosters/``.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import secrets
@@ -15,11 +14,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from site_builder.admin import store
 from site_builder.admin.roster import EMAIL, RosterRow, append_mail_merge
 from site_builder.config import SiteConfig
 from site_builder.crypto.recipients import matches, new_identity, normalise_email
 from site_builder.crypto.statuslist import LIST_SIZE
 from site_builder.errors import BadgesiteError
+from site_builder.load import layout
 from site_builder.model import UID, Site
 from site_builder.urls import Urls
 from site_builder.validate import load_site
@@ -32,11 +33,6 @@ class IssueResult:
     created: list[Path] = field(default_factory=list)
     skipped: list[RosterRow] = field(default_factory=list)
     mail_merge: Path | None = None
-
-
-def _write_json(path: Path, data: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 def _slugify(name: str) -> str:
@@ -72,7 +68,6 @@ def issue(config: SiteConfig, achievement: str, rows: list[RosterRow],
     slug = _achievement_slug(site, achievement)
     issued_on = _check_date(issued, "--date") or _today(config)
     expires_on = _check_date(expires, "--expires")
-    content = config.path("content")
     # Who already exists can only be found by re-hashing with each stored salt; people met
     # earlier in this same run are remembered by their email, in memory only.
     earner_ids = [(i, e.slug) for e in site.earners.values() for i in e.identities]
@@ -100,7 +95,7 @@ def issue(config: SiteConfig, achievement: str, rows: list[RosterRow],
                 earner, n = f"{base}-{n}", n + 1
             taken.add(earner)
             ident = new_identity(email)
-            _write_json(content / "earners" / f"{earner}.json", {
+            store.write(layout.file(config, "earners", earner), {
                 "name": row.name.strip(),
                 "listed": True,
                 "identities": [{"type": "email", "hashed": True, "identity": ident.identity, "salt": ident.salt}],
@@ -123,8 +118,8 @@ def issue(config: SiteConfig, achievement: str, rows: list[RosterRow],
             doc["evidence"] = [{"id": row.evidence}]
         if row.narrative:
             doc["narrative"] = row.narrative
-        path = content / "assertions" / f"{uid}.json"
-        _write_json(path, doc)
+        path = layout.file(config, "assertions", uid)
+        store.write(path, doc)
         result.created.append(path)
         merge_rows.append([row.name, email, urls.page_of("assertions", uid), urls.document_of("assertions", uid)])
     if merge_rows:
@@ -148,39 +143,29 @@ def assertion_file(config: SiteConfig, ref: str) -> Path:
     uid = Path(ref.rstrip("/").split("/")[-1]).stem
     if not UID.match(uid):
         raise BadgesiteError(f"not an assertion id, file or URL: {ref!r}")
-    path = config.path("content") / "assertions" / f"{uid}.json"
+    path = layout.file(config, "assertions", uid)
     if not path.is_file():
         raise BadgesiteError(f"no assertion {uid} in {path.parent}")
     return path
 
 
-def _load(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except ValueError as exc:
-        raise BadgesiteError(f"{path}: invalid JSON ({exc})") from exc
-    if not isinstance(data, dict):
-        raise BadgesiteError(f"{path}: not a JSON object")
-    return data
-
-
 def revoke(config: SiteConfig, ref: str, reason: str) -> Path:
     path = assertion_file(config, ref)
-    data = _load(path)
+    data = store.read(path)
     if data.get("revoked") is True:
         raise BadgesiteError(f"{path.stem} is already revoked (revocation is final)")
     if not reason.strip():
         raise BadgesiteError("--reason must not be empty")
     data["revoked"] = True
     data["revocationReason"] = reason.strip()
-    _write_json(path, data)
+    store.write(path, data)
     return path
 
 
 def reissue(config: SiteConfig, ref: str, reason: str, name: str | None = None) -> Path:
     """Issue a corrected copy (same award date, new id) and revoke the old one."""
     old = assertion_file(config, ref)
-    data = _load(old)
+    data = store.read(old)
     if data.get("revoked") is True:
         raise BadgesiteError(f"{old.stem} is revoked: reissue the assertion that replaced it")
     if name:
@@ -188,15 +173,15 @@ def reissue(config: SiteConfig, ref: str, reason: str, name: str | None = None) 
         if not isinstance(earner_ref, str):
             raise BadgesiteError(f"{old.stem} has no earner file whose name could be corrected")
         earner_path = (old.parent / earner_ref).resolve()
-        earner = _load(earner_path)
+        earner = store.read(earner_path)
         earner["name"] = name.strip()
-        _write_json(earner_path, earner)
+        store.write(earner_path, earner)
     new = dict(data)
     new["replaces"] = f"../assertions/{old.stem}.json"
     new["reissuedOn"] = _today(config)
     new.pop("id", None)
     path = old.parent / f"{secrets.token_hex(16)}.json"
-    _write_json(path, new)
+    store.write(path, new)
     revoke(config, old.stem, reason)
     return path
 
@@ -206,12 +191,10 @@ def unpublish(config: SiteConfig, ref: str) -> Path:
     path = assertion_file(config, ref)
     for other in sorted(path.parent.glob("*.json")):
         if other != path:
-            data = _load(other)
+            data = store.read(other)
             if isinstance(data.get("replaces"), str) and Path(data["replaces"]).stem == path.stem:
                 del data["replaces"]
-                _write_json(other, data)
-    path.unlink()
-    signed = config.path("content") / "credentials" / path.name
-    if signed.exists():
-        signed.unlink()  # its status-list bit stays as it was: the index is never reused
+                store.write(other, data)
+    store.remove(path)
+    store.remove(layout.credential_file(config, path.stem))  # its status bit stays as it was: never reused
     return path

@@ -10,6 +10,7 @@ from site_builder.admin.awards import assertion_file
 from site_builder.baking import OB2_SVG_NAMESPACE, OB3_SVG_NAMESPACE, bake_png, bake_svg
 from site_builder.config import SiteConfig
 from site_builder.errors import BadgesiteError
+from site_builder.load import layout
 from site_builder.serialise import ob2
 from site_builder.urls import Urls
 from site_builder.validate import load_site
@@ -24,7 +25,7 @@ def bake_assertion(config: SiteConfig, ref: str, output: Path | None = None, ob3
         raise BadgesiteError(f"{uid} is revoked: a revoked badge is not baked")
     image = site.achievements[assertion.achievement].image
     if ob3:
-        signed = config.path("content") / "credentials" / f"{uid}.json"
+        signed = layout.credential_file(config, uid)
         if not signed.is_file():
             raise BadgesiteError(f"{uid} has no signed Open Badges 3.0 credential (run `badgesite sign`)")
         text = signed.read_text(encoding="utf-8").strip()

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
+from site_builder.admin import store
 from site_builder.admin.roster import git_ignores
 from site_builder.admin.signing import key_file
 from site_builder.config import SiteConfig
 from site_builder.crypto import keys as keylib
 from site_builder.errors import BadgesiteError
+from site_builder.load import layout
 from site_builder.urls import Urls
 
 
 def _issuer_file(config: SiteConfig, slug: str) -> tuple[Path, dict]:
-    path = config.path("content") / "issuers" / f"{slug}.json"
+    path = layout.file(config, "issuers", slug)
     if not path.is_file():
         raise BadgesiteError(f"no issuer {slug!r} ({path} does not exist)")
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = store.read(path)
     if not isinstance(data, dict):
         raise BadgesiteError(f"{path}: not a JSON object")
     return path, data
@@ -54,5 +55,5 @@ def add_key(config: SiteConfig, slug: str, public_demo_key: bool = False, rotate
         entry["publicDemoKey"] = True
     data["did"] = did
     data["keys"] = [*existing, entry]
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    store.write(path, data)
     return target

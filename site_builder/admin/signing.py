@@ -7,7 +7,6 @@ The results are committed content: ``content/credentials/<id>.json``, ``content/
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -16,11 +15,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from site_builder.admin import store
 from site_builder.admin.awards import free_index
 from site_builder.config import SiteConfig
 from site_builder.crypto import keys as keylib
 from site_builder.crypto import proof
 from site_builder.errors import BadgesiteError
+from site_builder.load import layout
 from site_builder.model import Issuer, Site
 from site_builder.serialise import dump, ob3
 from site_builder.urls import Urls
@@ -38,7 +39,7 @@ class SignResult:
 
 
 def status_file(config: SiteConfig, slug: str) -> Path:
-    return config.path("content") / "status" / f"{slug}.json"
+    return layout.status_file(config, slug)
 
 
 def key_file(config: SiteConfig, issuer: str, name: str, demo: bool) -> Path:
@@ -61,14 +62,6 @@ def signing_key(config: SiteConfig, issuer: Issuer) -> keylib.KeyPair:
     return key
 
 
-def _read(path: Path) -> dict[str, Any] | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
 def _unsigned(document: dict[str, Any] | None) -> dict[str, Any] | None:
     return {k: v for k, v in document.items() if k != "proof"} if document else None
 
@@ -89,10 +82,10 @@ def allocate_indexes(config: SiteConfig, site: Site) -> int:
         if not issuer.did or a.status_index is not None:
             continue
         index = free_index(used.setdefault(issuer.slug, set()))
-        path = config.path("content") / "assertions" / f"{a.uid}.json"
-        data = json.loads(path.read_text(encoding="utf-8"))
+        path = layout.file(config, "assertions", a.uid)
+        data = store.read(path)
         data["statusListIndex"] = str(index)
-        path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        store.write(path, data)
         count += 1
     return count
 
@@ -128,7 +121,7 @@ def sign_site(config: SiteConfig) -> SignResult:
         site = load_site(config, now)
     created = now_utc()
     urls = Urls(config.base_url)
-    folder = config.path("content") / "credentials"
+    folder = layout.folder(config, layout.CREDENTIALS)
     for issuer in site.issuers.values():
         if not issuer.did:
             result.skipped_issuers.append(issuer.slug)
@@ -136,9 +129,9 @@ def sign_site(config: SiteConfig) -> SignResult:
         stale = []
         for a in site.assertions_issued_by(issuer.slug):
             expected = ob3.credential_of(urls, site, a)
-            if _unsigned(_read(folder / f"{a.uid}.json")) != expected:
+            if _unsigned(store.read_or_none(folder / f"{a.uid}.json")) != expected:
                 stale.append((a.uid, expected))
-        current = _read(status_file(config, issuer.slug))
+        current = store.read_or_none(status_file(config, issuer.slug))
         expected_list = ob3.status_list_of(urls, site, issuer, (current or {}).get("validFrom", created))
         list_stale = _unsigned(current) != expected_list
         if not stale and not list_stale:
@@ -147,12 +140,12 @@ def sign_site(config: SiteConfig) -> SignResult:
         folder.mkdir(parents=True, exist_ok=True)
         for uid, data in _sign_all(key, stale, created):
             path = folder / f"{uid}.json"
-            path.write_bytes(data)
+            store.write_bytes(path, data)
             result.signed.append(uid)
         if list_stale:
             expected_list["validFrom"] = created
             path = status_file(config, issuer.slug)
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(dump(proof.sign(expected_list, key, created)))
+            store.write_bytes(path, dump(proof.sign(expected_list, key, created)))
             result.status_lists.append(issuer.slug)
     return result

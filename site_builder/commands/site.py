@@ -18,7 +18,7 @@ def build(args: argparse.Namespace) -> int:
     config = load_config(args.site, args.base_url)
     preview = bool(args.base_url) and config.base_url != load_config(args.site).base_url
     started = time.perf_counter()
-    result = build_site(config, preview=preview)
+    result = build_site(config, preview=preview, strict=args.strict)
     stats = result.stats
     if result.unchanged:
         for warning in result.warnings:
@@ -34,7 +34,7 @@ def build(args: argparse.Namespace) -> int:
 
 def check(args: argparse.Namespace) -> int:
     """What `build` would report, without writing anything (the pre-commit hook)."""
-    site = check_site(load_config(args.site))
+    site = check_site(load_config(args.site), strict=args.strict)
     print(f"OK: {counted(len(site.issuers), 'issuer')}, {counted(len(site.achievements), 'achievement')}, "
           f"{counted(len(site.earners), 'earner')}, {counted(len(site.assertions), 'assertion')}")
     return 0

@@ -143,14 +143,17 @@ def _issuer(run: Run, src: JsonSource, f: Fields, related: tuple[str, ...]) -> I
     did = f.text("did")
     if did and not did.startswith("did:web:"):
         f.error("did", f"'did' must be a did:web identifier, got {did!r}")
-    keys = tuple(
-        PublicKey(k.text("name", True), k.text("publicKeyMultibase", True), k.flag("publicDemoKey"))
-        for k in f.objects("keys") if k.ok
-    )
+    keys = []
+    for k in f.objects("keys"):
+        name = k.text("name", True) if k.ok else ""
+        if name and not SLUG.match(name):  # it names a file in keys/ and a fragment of the DID
+            k.error("name", f"a key name must be a slug like 'key-1', got {name[:40]!r}")
+        elif k.ok:
+            keys.append(PublicKey(name, k.text("publicKeyMultibase", True), k.flag("publicDemoKey")))
     if keys and not did:
         f.error("keys", "'keys' without a 'did': run `badgesite keys new` to set both")
     return Issuer(src.stem, _digest(src, image), f.text("name", True), f.url("url", True),
-                  email, f.text("description"), image, f.text("telephone"), related, did, keys)
+                  email, f.text("description"), image, f.text("telephone"), related, did, tuple(keys))
 
 
 def _achievement(run: Run, src: JsonSource, f: Fields, related: tuple[str, ...]) -> Achievement:

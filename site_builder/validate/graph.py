@@ -25,7 +25,7 @@ PUBLIC_EMAIL_POINTERS = {("issuers", "/email")}
 # Left by `badgesite new`: published as they are, they make the site look unfinished.
 PLACEHOLDERS = ("badges@example.org", "Replace with", "did **this**;")
 # Fields holding identities (hashed) or machine values, never shown as text.
-_NOT_SHOWN = {"identity", "identityHash", "salt", "@context", "type", "id", "proof", "identities"}
+_NOT_SHOWN = {"identity", "identityHash", "salt", "@context", "type", "proof", "identities"}
 
 
 def check_graph(config: SiteConfig, loaded: Loaded) -> tuple[list[Diagnostic], list[Diagnostic]]:

@@ -23,6 +23,7 @@ from site_builder.crypto import keys as keylib
 from site_builder.crypto import proof
 from site_builder.errors import ContentError, Diagnostic, relative_name
 from site_builder.linkeddata.jsonld import dropped_terms
+from site_builder.load import layout
 from site_builder.load.jsonsource import JsonSource, read_json
 from site_builder.model import Issuer, Signed, Site
 from site_builder.serialise import dump, ob3
@@ -78,7 +79,7 @@ class _Check:
         self.memo_keys: dict[str, str] = {}
         self.content = config.path("content")
         self.shown = relative_name(self.content, config.root)
-        self.credentials = self.content / "credentials"
+        self.credentials = layout.folder(config, layout.CREDENTIALS)
         self.credentials_str = str(self.credentials)
         self.pending: dict[str, str] = {}  # file name -> cache digest, for proofs verified in this run
         self.demo_signed = 0  # per issuer: credentials signed with a public demo key
@@ -123,7 +124,7 @@ class _Check:
 
     def issuer(self, issuer: Issuer) -> tuple[dict[str, bytes], bytes | None]:
         base = self.config.base_url
-        src_name = f"content/issuers/{issuer.slug}.json"
+        src_name = layout.name(self.config, "issuers", issuer.slug)
         expected_did = self.urls.did_web(issuer.slug)
         if issuer.did != expected_did:
             self.diags.append(Diagnostic(src_name, "/did", f"did {issuer.did!r} does not match base_url "
@@ -144,7 +145,7 @@ class _Check:
                     credentials[a.uid] = self.memo[a.uid][1]
                     continue
             if a.status_index is None:
-                self.diags.append(Diagnostic(f"content/assertions/{a.uid}.json", "",
+                self.diags.append(Diagnostic(layout.name(self.config, "assertions", a.uid), "",
                                              f"no 'statusListIndex' for its Open Badges 3.0 credential: {SIGN}"))
                 continue
             expected = ob3.credential_of(self.urls, self.site, a)
@@ -160,7 +161,7 @@ class _Check:
         if self.demo_signed:
             self.warnings.append(f"{self.demo_signed} credentials of {issuer.slug} are signed with a PUBLIC DEMO "
                                  "key: anyone can sign with it, so they prove nothing")
-        status = self.read(self.content / "status" / f"{issuer.slug}.json", "status list")
+        status = self.read(layout.status_file(self.config, issuer.slug), "status list")
         status_bytes = None
         if status:
             data = status.data if isinstance(status.data, dict) else {}
