@@ -64,26 +64,26 @@ def make_context(config: SiteConfig, site: Site, signed: Signed | None = None) -
 
 
 def build(config: SiteConfig, preview: bool = False, cache: BuildCache | None = None,
-          strict: bool = False) -> BuildResult:
+          strict: bool = False, state: Path | None = None) -> BuildResult:
     """Load and validate content, plan every output, render what changed, write.
 
     ``preview``: built for another address than site.toml's (signed 3.0 content is left out).
     ``cache``: kept by a warm process, so unchanged files are not read or checked again.
     ``strict``: warnings are errors.
+    ``state``: where the build keeps its manifest and caches (default: the site's .cache/badgesite/).
     """
     # A build allocates many small objects and frees them at the end; the cyclic collector
     # would rescan the whole (warm, large) heap again and again meanwhile. Pause it.
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _build(config, preview, cache, strict)
+        return _build(config, preview, cache, strict, state or config.root / ".cache" / "badgesite")
     finally:
         if paused:
             gc.enable()
 
 
-def _build(config: SiteConfig, preview: bool, cache: BuildCache | None, strict: bool = False) -> BuildResult:
-    folder = config.root / ".cache" / "badgesite"
+def _build(config: SiteConfig, preview: bool, cache: BuildCache | None, strict: bool, folder: Path) -> BuildResult:
     when = build_time(config)
     snapshot = inputs_digest(config, preview, when) if cache is None else ""  # 0. nothing changed?
     last = _read_json(folder / "last-build.json")

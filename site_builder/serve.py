@@ -1,7 +1,9 @@
 """``badgesite serve``: livereload on 127.0.0.1; rebuilds on change, keeps serving on errors.
 
-Pages are served from output/ by a small WSGI app, so that while the last rebuild failed
-every page shows the error (over the last good build, which output/ still holds).
+The preview is built for ``http://127.0.0.1:PORT/`` into ``.cache/badgesite/serve/site/``
+(git-ignored), never into output/: what `badgesite build` wrote stays as it was. Pages are
+served by a small WSGI app, so that while the last rebuild failed (or crashed) every page
+shows the error over the last good preview.
 """
 
 from __future__ import annotations
@@ -9,15 +11,17 @@ from __future__ import annotations
 import html
 import logging
 import mimetypes
+import socket
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from livereload import Server
 
-from site_builder.build import BuildCache, build
-from site_builder.config import load_config
-from site_builder.errors import BadgesiteError
+from site_builder.build import build
+from site_builder.caches import BuildCache
+from site_builder.config import SiteConfig, load_config
+from site_builder.errors import BadgesiteError, UsageError
 
 log = logging.getLogger(__name__)
 StartResponse = Callable[[str, list[tuple[str, str]]], object]
@@ -32,14 +36,28 @@ class ServeState:
     cache: BuildCache = field(default_factory=BuildCache)
 
 
+PREVIEW = Path(".cache") / "badgesite" / "serve"  # under the site root: the preview's own state and files
+
+
+def preview_config(root: Path, base_url: str) -> SiteConfig:
+    """The site's config, built for ``base_url`` into the preview folder."""
+    return replace(load_config(root, base_url), output_dir=str(PREVIEW / "site"))
+
+
 def rebuild(root: Path, base_url: str, state: ServeState) -> None:
-    """Build once; on failure remember the error (output/ keeps the last good build)."""
+    """Build once; on failure (or a crash) remember the error: the last good preview stays served."""
     try:
-        config = load_config(root, base_url)
-        result = build(config, preview=config.base_url != load_config(root).base_url, cache=state.cache)
+        config = preview_config(root, base_url)
+        (config.root / PREVIEW).mkdir(parents=True, exist_ok=True)
+        result = build(config, preview=config.base_url != load_config(root).base_url, cache=state.cache,
+                       state=config.root / PREVIEW)
     except BadgesiteError as exc:
         state.error = str(exc)
         log.error("build failed, still serving the last good build:\n%s", exc)
+        return
+    except Exception as exc:  # a bug must not leave stale pages looking current  # noqa: BLE001
+        state.error = f"badgesite crashed while building ({type(exc).__name__}: {exc}); please report it"
+        log.exception("build crashed, still serving the last good build")
         return
     state.error = ""
     log.info("rebuilt: %d files written, %d unchanged", result.stats.written, result.stats.skipped)
@@ -52,7 +70,7 @@ def _error_page(message: str) -> bytes:
         "pre{background:#fdeaea;color:#a61b1b;padding:1rem;border-radius:8px;white-space:pre-wrap}"
         "</style></head><body><h1>The last rebuild failed</h1>"
         "<p>Fix the content below; this page reloads when the site builds again. "
-        "output/ still holds the last good build.</p>"
+        "Other pages still show the last good build.</p>"
         f"<pre>{html.escape(message)}</pre></body></html>"
     ).encode()
 
@@ -88,11 +106,26 @@ def make_app(state: ServeState, base_path: str = "/") -> Callable[[dict, StartRe
     return app
 
 
+def port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 def serve(root: Path, port: int = 8000) -> None:
+    if not 0 < port < 65536:
+        raise UsageError(f"--port must be between 1 and 65535, got {port}")
+    if not port_is_free(port):
+        raise UsageError(f"port {port} is in use (another `badgesite serve`?): choose another with --port")
     base_url = f"http://127.0.0.1:{port}/"
-    config = load_config(root, base_url)
+    config = preview_config(root, base_url)
     state = ServeState(config.path("output"))
     rebuild(root, base_url, state)
+    for name in ("livereload", "tornado"):  # they add their own handler: do not print each line twice
+        logging.getLogger(name).propagate = False
     server = Server(app=make_app(state))
     for path in (config.root / "site.toml", config.path("content"), config.path("badges"), config.path("themes")):
         server.watch(str(path), lambda: rebuild(root, base_url, state), delay=0.2)

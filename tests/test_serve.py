@@ -62,12 +62,42 @@ def test_serve_rebuilds_shows_errors_and_recovers(tmp_path: Path) -> None:
         path.write_text(good.replace('"name"', '"name": 1, "x"', 1))
         status, page = wait_for(lambda: (r := fetch(base + "index.html"))[0] == 500 and r)
         assert "The last rebuild failed" in page and "content/issuers/acme.json" in page
-        assert (site / "output/index.html").is_file()  # the last good build is still there
+        assert (site / ".cache/badgesite/serve/site/index.html").is_file()  # the last good preview is still there
 
         path.write_text(good.replace("Acme School District", "Acme Unified"))
         status, page = wait_for(lambda: (r := fetch(base + "issuers/acme.html"))[0] == 200
                                 and "Acme Unified" in r[1] and r)
         assert "livereload" in page  # the reload script is injected
+        assert not (site / "output").exists()  # serve never touches output/
+    finally:
+        proc.terminate()
+        out = proc.communicate(timeout=10)[0].decode()
+    assert out.count("Serving on http") == 1 and out.count("unknown field 'x' ignored") == 1, out  # once each
+
+
+def test_serve_leaves_output_as_build_wrote_it(tmp_path: Path) -> None:
+    site = copy_minimal(tmp_path / "site")
+    assert subprocess.run([sys.executable, "-m", "site_builder", "-q", "build", "--site", str(site)]).returncode == 0
+    before = {p: p.read_bytes() for p in sorted((site / "output").rglob("*")) if p.is_file()}
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "site_builder", "serve", "--site", str(site), "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(lambda: fetch(f"http://127.0.0.1:{port}/index.html")[0] == 200)
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+    assert {p: p.read_bytes() for p in sorted((site / "output").rglob("*")) if p.is_file()} == before
+
+
+def test_a_busy_port_is_one_line(tmp_path: Path) -> None:
+    site = copy_minimal(tmp_path / "site")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "site_builder", "serve", "--site", str(site), "--port", str(port)],
+                              capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr == f"error: port {port} is in use (another `badgesite serve`?): choose another with --port\n"
+    assert not (site / "output").exists() and not (site / ".cache").exists()
