@@ -91,9 +91,9 @@ def test_roster_errors_name_the_line(site: Path, tmp_path: Path, capsys: pytest.
 
 def test_revoke_is_final(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     uid = "0" * 31 + "1"
-    assert run("revoke", "--site", str(site), uid, "--reason", "Issued in error") == 0
+    assert run("revoke", "--yes", "--site", str(site), uid, "--reason", "Issued in error") == 0
     assert assertions(site)[uid]["revoked"] is True
-    assert run("revoke", "--site", str(site), f"https://example.github.io/minimal/assertions/{uid}.html",
+    assert run("revoke", "--yes", "--site", str(site), f"https://example.github.io/minimal/assertions/{uid}.html",
                "--reason", "again") == 1
     assert capsys.readouterr().err == f"error: {uid} is already revoked (revocation is final)\n"
 
@@ -115,7 +115,7 @@ def test_reissue_replaces_and_revokes(site: Path) -> None:
 def test_unpublish_leaves_a_404(site: Path) -> None:
     uid = "0" * 31 + "1"
     assert run("build", "--site", str(site)) == 0
-    assert run("unpublish", "--site", str(site), uid) == 0
+    assert run("unpublish", "--yes", "--site", str(site), uid) == 0
     assert run("build", "--site", str(site)) == 0
     assert not list((site / "output").rglob(f"{uid}*"))
     assert uid not in (site / "output/achievements/tester.html").read_text()

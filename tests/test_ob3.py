@@ -112,7 +112,7 @@ def test_build_publishes_credentials_status_list_and_did(site: Path) -> None:
 
 
 def test_revocation_sets_the_status_bit(site: Path) -> None:
-    assert run("revoke", "--site", str(site), UID, "--reason", "Issued in error") == 0
+    assert run("revoke", "--yes", "--site", str(site), UID, "--reason", "Issued in error") == 0
     index = int(load(site / f"content/assertions/{UID}.json")["statusListIndex"])
     status = load(site / "content/status/acme.json")
     assert statuslist.is_set(statuslist.decode(status["credentialSubject"]["encodedList"]), index)

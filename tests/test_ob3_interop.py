@@ -126,7 +126,7 @@ def test_revocation_is_seen_by_the_status_list_library(fresh: Path, tmp_path: Pa
     site = tmp_path / "site"
     shutil.copytree(fresh, site)
     uid = next(iter(credentials(site)))
-    assert main(["-q", "revoke", "--site", str(site), uid, "--reason", "Issued in error"]) == 0
+    assert main(["-q", "revoke", "--yes", "--site", str(site), uid, "--reason", "Issued in error"]) == 0
     assert main(["-q", "build", "--site", str(site)]) == 0
     base = load_config(site).base_url
     result = verify_ob3(credentials(site)[uid], {base: site / "output"}, now=NOW)

@@ -87,3 +87,68 @@ def test_key_names_cannot_leave_the_keys_folder(site: Path, capsys: pytest.Captu
     assert code == 1
     assert "content/issuers/acme.json:" in err and \
         "/keys/0/name: a key name must be a slug like 'key-1', got '../../../planted'" in err
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--name", "c@x.org"], "error: the name contains an email address, which would be published: recipient emails "
+                            "are only ever stored hashed\n"),
+    (["--name", "C", "--evidence", "javascript:alert(1)"], "error: evidence must be an http(s) URL, got "
+                                                             "'javascript:alert(1)'\n"),
+    (["--name", "C", "--narrative", "Mail me: c@x.org"], "error: the narrative contains an email address, which "
+                                                          "would be published: recipient emails are only ever "
+                                                          "stored hashed\n"),
+])
+def test_issue_refuses_before_writing(site: Path, capsys: pytest.CaptureFixture[str], extra: list[str],
+                                      message: str) -> None:
+    before = sorted(p.relative_to(site).as_posix() for p in site.rglob("*"))
+    capsys.readouterr()
+    assert main(["issue", "--site", str(site), "tester", "--to", "c@x.org", *extra]) == 1
+    assert capsys.readouterr().err == message
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*")) == before
+    assert main(["-q", "build", "--site", str(site)]) == 0  # the site still builds
+
+
+def test_sign_fails_when_badges_could_not_be_signed(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert main(["sign", "--site", str(site)]) == 1
+    assert capsys.readouterr().err == ("acme: no key, so its badges have no Open Badges 3.0 credential "
+                                       "(run `badgesite keys new acme`)\n")
+
+
+def test_issue_says_when_no_key_signs(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert main(["issue", "--site", str(site), "tester", "--to", "new@x.org", "--name", "New Person"]) == 0
+    assert "warning: acme has no signing key, so its badges have no Open Badges 3.0 credential (only 2.0): " \
+           "run `badgesite keys new acme`" in capsys.readouterr().err
+
+
+def test_revoke_asks_and_needs_yes_without_a_terminal(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert main(["revoke", "--site", str(site), UID, "--reason", "Mistake"]) == 2
+    assert capsys.readouterr().err == f"error: Revoking {UID} cannot be undone: add --yes to confirm\n"
+    assert "revoked" not in json.loads((site / f"content/assertions/{UID}.json").read_text())
+
+
+def test_list_filters(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert main(["list", "--json", "--site", str(site), "--earner", "ada-lovelace"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["id"], r["achievement"], r["status"]) for r in rows] == [(UID, "tester", "valid")]
+    assert main(["list", "--json", "--site", str(site), "--status", "revoked"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+
+
+def test_a_global_option_after_the_command(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert main(["build", "-q", "--site", str(site)]) == 0
+    assert capsys.readouterr().out.startswith("Built 1 assertion (")
+
+
+def test_output_piped_into_head_is_no_traceback(site: Path) -> None:
+    import subprocess
+    import sys
+    for n in range(40):  # enough rows that the pipe closes while badgesite still writes
+        assert main(["-q", "issue", "--site", str(site), "tester", "--to", f"p{n}@x.org", "--name", f"P {n}"]) == 0
+    done = subprocess.run(f"'{sys.executable}' -m site_builder list --json --site '{site}' | head -c 10",
+                          shell=True, capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in done.stderr and "Error" not in done.stderr, done.stderr

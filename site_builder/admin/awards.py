@@ -21,9 +21,11 @@ from site_builder.crypto.recipients import matches, new_identity, normalise_emai
 from site_builder.crypto.statuslist import LIST_SIZE
 from site_builder.errors import BadgesiteError
 from site_builder.load import layout
+from site_builder.load.fields import is_url
 from site_builder.model import UID, Site
 from site_builder.urls import Urls
 from site_builder.validate import load_site
+from site_builder.validate.graph import EMAIL_LIKE
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +66,7 @@ def _achievement_slug(site: Site, ref: str) -> str:
 def issue(config: SiteConfig, achievement: str, rows: list[RosterRow],
           issued: str | None = None, expires: str | None = None) -> IssueResult:
     """Write one assertion per new row (and earner files for new earners)."""
-    site = load_site(config, datetime.now(config.zone))
+    site = load_site(config, datetime.now(config.zone), report=False)
     slug = _achievement_slug(site, achievement)
     issued_on = _check_date(issued, "--date") or _today(config)
     expires_on = _check_date(expires, "--expires")
@@ -80,10 +82,10 @@ def issue(config: SiteConfig, achievement: str, rows: list[RosterRow],
     run_earners: dict[str, str] = {}
     run_issued: set[str] = set()
     result, merge_rows = IssueResult(), []
+    for number, row in enumerate(rows, start=1):  # every row is checked before anything is written
+        check_row(row, f"row {number}" if len(rows) > 1 else "")
     for row in rows:
         email = normalise_email(row.email)
-        if not EMAIL.match(email):
-            raise BadgesiteError(f"not an email address: {row.email!r}")
         if email in run_issued or any(matches(email, r) for r in held):
             result.skipped.append(row)
             continue
@@ -125,6 +127,22 @@ def issue(config: SiteConfig, achievement: str, rows: list[RosterRow],
     if merge_rows:
         result.mail_merge = append_mail_merge(config, slug, merge_rows)
     return result
+
+
+def check_row(row: RosterRow, where: str = "") -> None:
+    """Refuse a row that would publish an email address or an unsafe link (nothing is written yet)."""
+    prefix = f"{where}: " if where else ""
+    email = normalise_email(row.email)
+    if not EMAIL.match(email):
+        raise BadgesiteError(f"{prefix}not an email address: {row.email[:80]!r}")
+    if not row.name.strip():
+        raise BadgesiteError(f"{prefix}the earner's name is empty")
+    for label, text in (("name", row.name), ("narrative", row.narrative), ("evidence", row.evidence)):
+        if EMAIL_LIKE.search(text):
+            raise BadgesiteError(f"{prefix}the {label} contains an email address, which would be published: "
+                                 "recipient emails are only ever stored hashed")
+    if row.evidence and not is_url(row.evidence):
+        raise BadgesiteError(f"{prefix}evidence must be an http(s) URL, got {row.evidence[:80]!r}")
 
 
 def free_index(used: set[int]) -> int:
@@ -198,3 +216,20 @@ def unpublish(config: SiteConfig, ref: str) -> Path:
     store.remove(path)
     store.remove(layout.credential_file(config, path.stem))  # its status bit stays as it was: never reused
     return path
+
+
+def find(config: SiteConfig, *, earner: str | None = None, achievement: str | None = None,
+         issuer: str | None = None, status: str | None = None) -> list[dict[str, str]]:
+    """Assertions matching every filter given, newest first, as plain rows (no recipient data)."""
+    site = load_site(config, datetime.now(config.zone), report=False)
+    urls = Urls(config.base_url)
+    rows = []
+    for a in sorted(site.assertions.values(), key=lambda a: (a.issued_on, a.uid), reverse=True):
+        item = site.achievements[a.achievement]
+        state = a.status(site.build_time)
+        if (earner and a.earner != earner) or (achievement and a.achievement != achievement) or \
+                (issuer and item.issuer != issuer) or (status and state != status):
+            continue
+        rows.append({"id": a.uid, "issued": a.issued_on.isoformat(), "status": state, "achievement": a.achievement,
+                     "issuer": item.issuer, "earner": a.earner, "page": urls.page(a)})
+    return rows

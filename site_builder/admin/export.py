@@ -19,7 +19,7 @@ from site_builder.validate import load_site
 def bake_assertion(config: SiteConfig, ref: str, output: Path | None = None, ob3: bool = False) -> Path:
     """Write the baked badge of one assertion: its OB 2.0 assertion, or (``ob3``) its signed credential."""
     uid = assertion_file(config, ref).stem
-    site = load_site(config, datetime.now(config.zone))
+    site = load_site(config, datetime.now(config.zone), report=False)
     assertion = site.assertions[uid]
     if assertion.revoked:
         raise BadgesiteError(f"{uid} is revoked: a revoked badge is not baked")

@@ -35,7 +35,8 @@ class SignResult:
     signed: list[str] = field(default_factory=list)  # assertion uids
     status_lists: list[str] = field(default_factory=list)  # issuer slugs
     allocated: int = 0
-    skipped_issuers: list[str] = field(default_factory=list)
+    skipped_issuers: list[str] = field(default_factory=list)  # issuers without a DID (2.0 only)
+    unsigned_issuers: list[str] = field(default_factory=list)  # of those, the ones with badges to sign
 
 
 def status_file(config: SiteConfig, slug: str) -> Path:
@@ -115,16 +116,18 @@ def sign_site(config: SiteConfig) -> SignResult:
     """Sign whatever is unsigned or stale. Needs the private keys of the issuers concerned."""
     result = SignResult()
     now = datetime.now(config.zone)
-    site = load_site(config, now)
+    site = load_site(config, now, report=False)
     result.allocated = allocate_indexes(config, site)
     if result.allocated:
-        site = load_site(config, now)
+        site = load_site(config, now, report=False)
     created = now_utc()
     urls = Urls(config.base_url)
     folder = layout.folder(config, layout.CREDENTIALS)
     for issuer in site.issuers.values():
         if not issuer.did:
             result.skipped_issuers.append(issuer.slug)
+            if site.assertions_issued_by(issuer.slug):
+                result.unsigned_issuers.append(issuer.slug)
             continue
         stale = []
         for a in site.assertions_issued_by(issuer.slug):

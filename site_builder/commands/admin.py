@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
+import sys
 
 from site_builder.admin import awards as issuing
 from site_builder.admin import keyring, roster, signing
+from site_builder.commands import counted
 from site_builder.config import SiteConfig, load_config
-from site_builder.errors import BadgesiteError
+from site_builder.errors import BadgesiteError, UsageError
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +35,20 @@ def issue(args: argparse.Namespace) -> int:
     return 0
 
 
+def confirm(args: argparse.Namespace, what: str) -> None:
+    """Final actions ask first (``--yes`` answers for scripts); without a terminal, --yes is required."""
+    if args.yes:
+        return
+    if not sys.stdin.isatty():
+        raise UsageError(f"{what} cannot be undone: add --yes to confirm")
+    answer = input(f"{what} cannot be undone. Type yes to go on: ")
+    if answer.strip().lower() not in ("y", "yes"):
+        raise BadgesiteError("nothing was changed")
+
+
 def revoke(args: argparse.Namespace) -> int:
     config = load_config(args.site)
+    confirm(args, f"Revoking {args.assertion}")
     path = issuing.revoke(config, args.assertion, args.reason)
     print(f"revoked: {path}")
     _sign_after(config)
@@ -50,6 +65,7 @@ def reissue(args: argparse.Namespace) -> int:
 
 def unpublish(args: argparse.Namespace) -> int:
     config = load_config(args.site)
+    confirm(args, f"Unpublishing {args.assertion} (its URL will answer 404)")
     path = issuing.unpublish(config, args.assertion)
     print(f"removed {path}; the next build deletes its pages (its URL will answer 404)")
     return 0
@@ -59,16 +75,37 @@ def _sign_after(config: SiteConfig) -> None:
     """Issuing commands sign at once, so the committed content is always complete."""
     result = signing.sign_site(config)
     if result.signed or result.status_lists:
-        print(f"signed {len(result.signed)} credentials and {len(result.status_lists)} status lists")
+        print(f"signed {counted(len(result.signed), 'credential')} and "
+              f"{counted(len(result.status_lists), 'status list')}")
+    for slug in result.unsigned_issuers:
+        log.warning("warning: %s has no signing key, so its badges have no Open Badges 3.0 credential (only "
+                    "2.0): run `badgesite keys new %s`", slug, slug)
 
 
 def sign(args: argparse.Namespace) -> int:
+    """Exit 1 when an issuer's badges could not be signed (no key): say which, and how."""
     config = load_config(args.site)
     result = signing.sign_site(config)
-    print(f"allocated {result.allocated} status indexes; signed {len(result.signed)} credentials and "
-          f"{len(result.status_lists)} status lists")
-    for slug in result.skipped_issuers:
-        print(f"{slug}: no key, so no Open Badges 3.0 credentials (run `badgesite keys new {slug}`)")
+    print(f"allocated {counted(result.allocated, 'status index', 'status indexes')}; signed "
+          f"{counted(len(result.signed), 'credential')} and {counted(len(result.status_lists), 'status list')}")
+    for slug in result.unsigned_issuers:
+        print(f"{slug}: no key, so its badges have no Open Badges 3.0 credential (run `badgesite keys new {slug}`)",
+              file=sys.stderr)
+    return 1 if result.unsigned_issuers else 0
+
+
+def list_assertions(args: argparse.Namespace) -> int:
+    """`badgesite list`: find assertions by earner, achievement, issuer or status."""
+    config = load_config(args.site)
+    rows = issuing.find(config, earner=args.earner, achievement=args.achievement, issuer=args.issuer,
+                        status=args.status)
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    for row in rows:
+        print(f"{row['id']}  {row['issued'][:10]}  {row['status']:<7}  {row['achievement']}  "
+              f"{row['earner'] or '-'}  {row['page']}")
+    print(f"{counted(len(rows), 'assertion')}", file=sys.stderr)
     return 0
 
 

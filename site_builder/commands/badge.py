@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from site_builder.config import load_config
+from site_builder.errors import UsageError
+
+if TYPE_CHECKING:
+    from site_builder.verify import LocalSite
 
 log = logging.getLogger(__name__)
 
@@ -20,13 +26,36 @@ def bake(args: argparse.Namespace) -> int:
     return 0
 
 
+def site_fetcher(site: Path) -> LocalSite:
+    """``--site DIR``: the site's base_url served from its built output folder."""
+    from site_builder.verify import FetchError, LocalSite
+
+    config = load_config(site)
+    output = config.path("output")
+    if not output.is_dir():
+        raise FetchError(f"{output} does not exist: run `badgesite build --site {site}` first")
+    return LocalSite(config.base_url, output)
+
+
+def _mapped(option: str) -> LocalSite:
+    """``--map PREFIX=DIR``: a local site serving PREFIX from DIR."""
+    from site_builder.verify import LocalSite
+
+    prefix, sep, folder = option.partition("=")
+    if not sep or not re.match(r"^https?://[^/\s]+", prefix) or not folder:
+        raise UsageError(f"--map: expected PREFIX=DIR with an http(s) URL prefix, got {option!r}")
+    if not Path(folder).is_dir():
+        raise UsageError(f"--map {option}: {folder} is not a folder")
+    return LocalSite(prefix, Path(folder))
+
+
 def verify(args: argparse.Namespace) -> int:
     """Verify one badge; print the report (text or JSON); exit 0 only when it is valid."""
     from site_builder.verify import HttpFetcher, RoutedFetcher, parse_now, render_json, render_text
     from site_builder.verify import verify as verify_badge
-    from site_builder.verify.fetch import site_fetcher
 
     sites = [site_fetcher(args.site)] if args.site else []
+    sites += [_mapped(option) for option in args.map]
     fetcher = RoutedFetcher(sites, fallback=HttpFetcher())
     report = verify_badge(args.source, fetcher, args.recipient, parse_now(args.now))
     print(render_json(report) if args.json else render_text(report))

@@ -48,8 +48,19 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def new(args: argparse.Namespace) -> int:
-    from site_builder.admin.scaffold import scaffold
+    from site_builder.admin.scaffold import init_repository, scaffold
 
     target = scaffold(args.directory, args.base_url, args.title)
-    print(f"Created a site in {target}. Next: cd {target} && badgesite build")
+    repo = init_repository(target)
+    print(f"Created a site in {target}" + (" (a git repository)." if repo else "."))
+    if not repo:
+        print("git is not available: run `git init` there before `badgesite keys new` (it checks that keys/ "
+              "is git-ignored).")
+    print(f"""Next:
+  cd {target}
+  badgesite keys new my-organisation    # signing key for Open Badges 3.0, written to keys/ (git-ignored):
+                                        # back up keys/ somewhere safe; without it you cannot sign again
+  badgesite issue first-badge --to EMAIL --name "Full Name"
+  badgesite build                       # then open output/index.html, or run `badgesite serve`
+Edit content/ first: `badgesite check` lists the placeholder text still to replace.""")
     return 0

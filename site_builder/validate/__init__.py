@@ -23,10 +23,11 @@ log = logging.getLogger(__name__)
 
 
 def load_site(config: SiteConfig, now: datetime, cache: LoadCache | None = None, *,
-              strict: bool = False) -> Site:
+              strict: bool = False, report: bool = True) -> Site:
     """Read all content and check it as a whole; raise ContentError listing every problem.
 
-    ``strict``: warnings count as errors (``--strict``).
+    ``strict``: warnings count as errors (``--strict``); ``report``: log the warnings (the
+    issue-time commands load a site several times and leave warnings to check and build).
     """
     loaded = read_site(config, now, cache)
     errors, warnings = check_graph(config, loaded)
@@ -36,7 +37,7 @@ def load_site(config: SiteConfig, now: datetime, cache: LoadCache | None = None,
     if diagnostics:
         raise ContentError(diagnostics)
     shown = tuple(str(w) for w in warnings)
-    for text in shown:
+    for text in shown if report else ():
         log.warning("warning: %s", text)
     return loaded.site.with_warnings(shown)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -65,3 +66,18 @@ def scaffold(directory: Path, base_url: str, title: str = "") -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return directory
+
+
+def init_repository(directory: Path) -> bool:
+    """Make ``directory`` a git repository (unless it is inside one), so `keys new` can check .gitignore.
+
+    False when git is missing or failed: the site still works, and `keys new` says what to do.
+    """
+    try:
+        inside = subprocess.run(["git", "rev-parse", "--is-inside-work-tree"], cwd=directory,
+                                capture_output=True, timeout=10)
+        if inside.returncode == 0:
+            return True
+        return subprocess.run(["git", "init", "-q"], cwd=directory, capture_output=True, timeout=30).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
