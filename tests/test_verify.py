@@ -18,12 +18,13 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from site_builder.cli import main
+from site_builder.commands.badge import site_fetcher
 from site_builder.crypto import keys as keylib
 from site_builder.crypto import proof, statuslist
 from site_builder.crypto.recipients import hash_email
 from site_builder.verify import HttpFetcher, LocalSite, Report, RoutedFetcher, render_text, verify
 from site_builder.verify.extract import SourceError
-from site_builder.verify.fetch import FetchError, site_fetcher
+from site_builder.verify.fetch import FetchError
 from tests.support import node
 from tests.support.demo import build_demo, recipients
 from tests.support.signed import signed_minimal
@@ -47,7 +48,7 @@ _REAL_HTTP_FETCH = HttpFetcher.fetch
 
 @pytest.fixture(autouse=True)
 def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(self: HttpFetcher, url: str) -> None:
+    def refuse(self: HttpFetcher, url: str, *args: object) -> None:
         raise AssertionError(f"a test tried to fetch {url} over the network")
 
     monkeypatch.setattr(HttpFetcher, "fetch", refuse)
@@ -238,7 +239,7 @@ def test_ob3_unsupported_proofs(signed: Path, tmp_path: Path) -> None:
 def test_ob3_revoked_via_status_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     site = _built_signed(tmp_path / "site")
     held = write(tmp_path / "held.json", credential(site))  # the earner's copy, from before revocation
-    assert main(["-q", "revoke", "--site", str(site), UID, "--reason", "Issued in error"]) == 0
+    assert main(["-q", "revoke", "--yes", "--site", str(site), UID, "--reason", "Issued in error"]) == 0
     assert main(["-q", "build", "--site", str(site)]) == 0
     capsys.readouterr()
     code, out = cli(capsys, str(held), "--site", str(site), "--recipient", EMAIL)

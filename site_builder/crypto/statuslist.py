@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import zlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -21,11 +22,29 @@ def encode(revoked: Iterable[int], size: int = LIST_SIZE) -> str:
     return "u" + base64.urlsafe_b64encode(packed).decode("ascii").rstrip("=")
 
 
-def decode(encoded: str) -> bytes:
-    if not encoded.startswith("u"):
+def decode(encoded: str, max_bytes: int = 16 * 1024 * 1024) -> bytes:
+    """The bitstring of an ``encodedList``; ValueError if malformed or larger than ``max_bytes`` un-gzipped.
+
+    Inflating stops at ``max_bytes`` (a few KB of gzip can hold gigabytes of zeros).
+    """
+    if not isinstance(encoded, str) or not encoded.startswith("u"):
         raise ValueError("encodedList must be multibase base64url ('u' prefix)")
     body = encoded[1:]
-    return gzip.decompress(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+    rest = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+    bits = bytearray()
+    while rest:  # gzip members, one after another
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            bits += inflater.decompress(rest, max_bytes - len(bits) + 1)
+        except zlib.error as exc:
+            raise ValueError(f"encodedList is not gzip data ({exc})") from exc
+        if len(bits) > max_bytes:
+            limit = f"{max_bytes // 1048576} MiB" if max_bytes % 1048576 == 0 else f"{max_bytes} bytes"
+            raise ValueError(f"encodedList inflates past the {limit} limit of status lists")
+        if not inflater.eof:
+            raise ValueError("encodedList is truncated gzip data")
+        rest = inflater.unused_data
+    return bytes(bits)
 
 
 def is_set(bits: bytes, index: int) -> bool:

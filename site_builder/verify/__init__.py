@@ -13,11 +13,21 @@ from datetime import UTC, datetime
 
 from site_builder.verify import extract, ob2, ob3
 from site_builder.verify.common import parse_now
-from site_builder.verify.fetch import CachingFetcher, Fetcher, FetchError, HttpFetcher, LocalSite, RoutedFetcher
+from site_builder.verify.fetch import (
+    VERIFICATION,
+    CachingFetcher,
+    Deadline,
+    Fetcher,
+    FetchError,
+    LocalSite,
+    RoutedFetcher,
+)
+from site_builder.verify.limits import VERIFY_SECONDS
 from site_builder.verify.report import Report, render_json, render_text
+from site_builder.verify.web import AddressPolicy, HttpFetcher
 
-__all__ = ["FetchError", "Fetcher", "HttpFetcher", "LocalSite", "Report", "RoutedFetcher", "parse_now",
-           "render_json", "render_text", "verify"]
+__all__ = ["AddressPolicy", "FetchError", "Fetcher", "HttpFetcher", "LocalSite", "Report", "RoutedFetcher",
+           "parse_now", "render_json", "render_text", "verify"]
 
 JWT_UNSUPPORTED = ("VC-JWT proofs (a credential wrapped in a JWT) are not supported: only embedded "
                    "DataIntegrityProof proofs with cryptosuite eddsa-rdfc-2022")
@@ -36,15 +46,17 @@ def _from_url(report: Report, url: str, fetcher: Fetcher, recipient: str | None,
         ob2.verify_hosted(report, fetcher, url, None, recipient, now)
 
 
-def verify(source: str, fetcher: Fetcher, recipient: str | None = None, now: datetime | None = None) -> Report:
+def verify(source: str, fetcher: Fetcher, recipient: str | None = None, now: datetime | None = None,
+           time_limit: float = VERIFY_SECONDS) -> Report:
     """Verify the badge in ``source``; ``now`` (aware) defaults to the real clock.
 
-    Raises ``extract.SourceError`` when SOURCE cannot be read or holds no badge; every
+    Every fetch is done within ``time_limit`` seconds of the start (a fetch still running then
+    fails). Raises ``extract.SourceError`` when SOURCE cannot be read or holds no badge; every
     verification failure is a failed check in the report instead.
     """
     moment = now or datetime.now(UTC)
     recipient = recipient.strip() if recipient else None
-    fetcher = CachingFetcher(fetcher)
+    fetcher = CachingFetcher(fetcher, Deadline.after(time_limit, VERIFICATION))
     given = extract.read_source(source)
     report = Report(source=source, origin=given.origin)
     if given.kind == extract.URL:

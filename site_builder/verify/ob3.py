@@ -22,6 +22,7 @@ from site_builder.linkeddata.jsonld import CONTEXTS as CONTEXT_FILES
 from site_builder.linkeddata.jsonld import dropped_terms
 from site_builder.verify.common import as_list, has_type, hash_matches, node_id, parse_time, plain_matches, show
 from site_builder.verify.fetch import Fetcher, FetchError, fetch_json
+from site_builder.verify.limits import MAX_STATUS_LIST
 from site_builder.verify.report import EXPIRED, REVOKED, Report
 from site_builder.verify.resolve import KeyProblem, issuer_key
 
@@ -178,7 +179,7 @@ def _status_entry(entry: Any, issuer: str, fetcher: Fetcher, now: datetime) -> t
     if not has_type(subject, "BitstringStatusList") or purpose not in as_list(subject.get("statusPurpose")):
         return False, f"the status list {url} is not a BitstringStatusList for {purpose!r}", "invalid"
     try:
-        is_set = statuslist.is_set(statuslist.decode(subject.get("encodedList", "")), index)
+        is_set = statuslist.is_set(statuslist.decode(subject.get("encodedList", ""), MAX_STATUS_LIST), index)
     except (ValueError, OSError, EOFError) as exc:
         return False, f"the status list {url} cannot be read: {exc}", "invalid"
     if not is_set:

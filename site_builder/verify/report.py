@@ -1,10 +1,50 @@
-"""The outcome of one verification: named checks, a final status, and its text/JSON renderings."""
+"""The outcome of one verification: named checks, a final status, and its text/JSON renderings.
+
+Everything shown may come from a hostile document, so it is shown tamed (``shown``): control
+and format characters (ANSI escapes, CR, BIDI overrides, lone surrogates) are escaped, and
+long values are cut with an ellipsis.
+"""
 
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
+
+VALUE_LIMIT = 200  # characters of a field (badge, issuer, ...) and of any word of a message
+MESSAGE_LIMIT = 600  # characters of a check's message
+ELLIPSIS = "…"
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_UNSAFE = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})  # controls, format (BIDI, zero-width), surrogates, separators
+_LONG_WORD = re.compile(r"\S{" + str(VALUE_LIMIT + 1) + ",}")
+
+
+def _escape(char: str) -> str:
+    if char in _ESCAPES:
+        return _ESCAPES[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def _cut_words(text: str) -> str:
+    return _LONG_WORD.sub(lambda m: m.group()[:VALUE_LIMIT] + ELLIPSIS, text)
+
+
+def shown(value: Any, limit: int = VALUE_LIMIT) -> str:
+    """``value`` as it may be printed: unsafe characters escaped, words over VALUE_LIMIT and the
+    whole over ``limit`` characters cut with an ellipsis."""
+    text = value if isinstance(value, str) else str(value)
+    text = _cut_words(text)
+    if len(text) > limit:
+        text = text[:limit] + ELLIPSIS
+    if not text.isprintable():
+        text = _cut_words("".join(_escape(c) if unicodedata.category(c) in _UNSAFE else c for c in text))
+        if len(text) > limit + len(ELLIPSIS):
+            text = text[:limit] + ELLIPSIS
+    return text
+
 
 VALID, INVALID, REVOKED, EXPIRED = "valid", "invalid", "revoked", "expired"
 # When several checks fail, the most serious status wins: a badge that is both revoked and
@@ -39,8 +79,8 @@ class Report:
     checks: list[Check] = field(default_factory=list)
 
     def add(self, name: str, ok: bool, message: str, fails_as: str = INVALID) -> bool:
-        """Record a check; returns ``ok`` so callers can stop after a failure."""
-        self.checks.append(Check(name, ok, message, fails_as))
+        """Record a check (its message tamed by ``shown``); returns ``ok`` so callers can stop after a failure."""
+        self.checks.append(Check(name, ok, shown(message, MESSAGE_LIMIT), fails_as))
         return ok
 
     def fail(self, name: str, message: str, fails_as: str = INVALID) -> bool:
@@ -78,9 +118,9 @@ class Report:
             "valid": self.valid,
             "status": self.status,
             "version": self.version,
-            "badge": self.badge,
-            "issuer": self.issuer,
-            "recipient": self.recipient,
+            "badge": shown(self.badge),
+            "issuer": shown(self.issuer),
+            "recipient": shown(self.recipient, MESSAGE_LIMIT),
             "checks": [c.to_dict() for c in self.checks],
             "errors": self.errors,
         }
@@ -95,10 +135,10 @@ def render_text(report: Report) -> str:
     """A readable report: what the badge is, one line per check, the verdict last."""
     kind = f"Open Badges {report.version}" if report.version else "Open badge"
     lines = [
-        f"{kind} ({report.origin or 'input'}): {report.source}",
-        f"Badge:     {report.badge or '(unknown)'}",
-        f"Issuer:    {report.issuer or '(unknown)'}",
-        f"Recipient: {report.recipient}",
+        f"{kind} ({shown(report.origin or 'input')}): {shown(report.source, MESSAGE_LIMIT)}",
+        f"Badge:     {shown(report.badge) or '(unknown)'}",
+        f"Issuer:    {shown(report.issuer) or '(unknown)'}",
+        f"Recipient: {shown(report.recipient, MESSAGE_LIMIT)}",
         "",
     ]
     width = max((len(c.name) for c in report.checks), default=0)
