@@ -214,6 +214,10 @@ class Site:
     def assertions_issued_by(self, issuer: str) -> list[Assertion]:
         return [a for a in self.assertions.values() if self.achievements[a.achievement].issuer == issuer]
 
+    def status_lists_of(self, issuer: str) -> list[int]:
+        """The numbers of an issuer's status lists: 1, and every further one its assertions use."""
+        return sorted({1} | {a.status_list for a in self.assertions_issued_by(issuer)})
+
     @cached_property
     def replaced_by(self) -> Mapping[str, str]:
         """uid of a corrected assertion -> uid of its replacement."""
@@ -225,6 +229,6 @@ class Signed:
     """Open Badges 3.0 outputs, checked by the validation stage: published as committed."""
 
     credentials: Mapping[str, bytes] = field(default_factory=dict)  # assertion uid -> signed credential
-    status_lists: Mapping[str, bytes] = field(default_factory=dict)  # issuer slug -> signed list
+    status_lists: Mapping[tuple[str, int], bytes] = field(default_factory=dict)  # (issuer, list number) -> list
     did_documents: Mapping[str, bytes] = field(default_factory=dict)  # issuer slug -> DID document
     warnings: tuple[str, ...] = ()

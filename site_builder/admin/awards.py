@@ -76,8 +76,7 @@ def issue(config: SiteConfig, achievement: str, rows: list[RosterRow],
     held = [a.recipient for a in site.assertions_of(slug) if not a.revoked]
     taken = set(site.earners)
     issuer = site.issuers[site.achievements[slug].issuer]
-    used = {a.status_index for a in site.assertions.values()
-            if a.status_index is not None and site.achievements[a.achievement].issuer == issuer.slug}
+    used = used_indexes(site, issuer.slug)
     urls = Urls(config.base_url)
     run_earners: dict[str, str] = {}
     run_issued: set[str] = set()
@@ -115,7 +114,10 @@ def issue(config: SiteConfig, achievement: str, rows: list[RosterRow],
         if expires_on:
             doc["expires"] = expires_on
         if issuer.did:  # allocated now, so `sign` has nothing to rewrite
-            doc["statusListIndex"] = str(free_index(used))
+            number, index = allocate(used)
+            doc["statusListIndex"] = str(index)
+            if number > 1:
+                doc["statusList"] = number
         if row.evidence:
             doc["evidence"] = [{"id": row.evidence}]
         if row.narrative:
@@ -145,15 +147,31 @@ def check_row(row: RosterRow, where: str = "") -> None:
         raise BadgesiteError(f"{prefix}evidence must be an http(s) URL, got {row.evidence[:80]!r}")
 
 
-def free_index(used: set[int]) -> int:
-    """A random unused status-list index (random, so an index says nothing about its holder)."""
-    if len(used) >= LIST_SIZE // 2:
-        raise BadgesiteError("the status list is half full; a second list is not supported yet")
+LIST_CAPACITY = LIST_SIZE // 2  # a list takes new badges until half full: random indexes stay cheap and anonymous
+
+
+def used_indexes(site: Site, issuer: str) -> dict[int, set[int]]:
+    """The status indexes an issuer's assertions hold, by list number."""
+    used: dict[int, set[int]] = {}
+    for a in site.assertions_issued_by(issuer):
+        if a.status_index is not None:
+            used.setdefault(a.status_list, set()).add(a.status_index)
+    return used
+
+
+def allocate(used: dict[int, set[int]], capacity: int | None = None) -> tuple[int, int]:
+    """(list number, index): a random free index in the first of the issuer's lists that is not half full.
+
+    Random, so an index says nothing about its holder; a new list starts when the last one is half full.
+    """
+    number = 1
+    while len(used.setdefault(number, set())) >= (capacity or LIST_CAPACITY):
+        number += 1
     index = secrets.randbelow(LIST_SIZE)
-    while index in used:
+    while index in used[number]:
         index = secrets.randbelow(LIST_SIZE)
-    used.add(index)
-    return index
+    used[number].add(index)
+    return number, index
 
 
 def assertion_file(config: SiteConfig, ref: str) -> Path:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from site_builder.admin import store
-from site_builder.admin.awards import free_index
+from site_builder.admin.awards import allocate, used_indexes
 from site_builder.config import SiteConfig
 from site_builder.crypto import keys as keylib
 from site_builder.crypto import proof
@@ -37,10 +37,6 @@ class SignResult:
     allocated: int = 0
     skipped_issuers: list[str] = field(default_factory=list)  # issuers without a DID (2.0 only)
     unsigned_issuers: list[str] = field(default_factory=list)  # of those, the ones with badges to sign
-
-
-def status_file(config: SiteConfig, slug: str) -> Path:
-    return layout.status_file(config, slug)
 
 
 def key_file(config: SiteConfig, issuer: str, name: str, demo: bool) -> Path:
@@ -74,18 +70,17 @@ def now_utc() -> str:
 def allocate_indexes(config: SiteConfig, site: Site) -> int:
     """Give every assertion of a signing issuer a random free statusListIndex (written to content)."""
     count = 0
-    used: dict[str, set[int]] = {}
-    for a in site.assertions.values():
-        if a.status_index is not None:
-            used.setdefault(site.achievements[a.achievement].issuer, set()).add(a.status_index)
+    used = {slug: used_indexes(site, slug) for slug in site.issuers}
     for a in site.assertions.values():
         issuer = site.issuers[site.achievements[a.achievement].issuer]
         if not issuer.did or a.status_index is not None:
             continue
-        index = free_index(used.setdefault(issuer.slug, set()))
+        number, index = allocate(used[issuer.slug])
         path = layout.file(config, "assertions", a.uid)
         data = store.read(path)
         data["statusListIndex"] = str(index)
+        if number > 1:
+            data["statusList"] = number
         store.write(path, data)
         count += 1
     return count
@@ -134,10 +129,13 @@ def sign_site(config: SiteConfig) -> SignResult:
             expected = ob3.credential_of(urls, site, a)
             if _unsigned(store.read_or_none(folder / f"{a.uid}.json")) != expected:
                 stale.append((a.uid, expected))
-        current = store.read_or_none(status_file(config, issuer.slug))
-        expected_list = ob3.status_list_of(urls, site, issuer, (current or {}).get("validFrom", created))
-        list_stale = _unsigned(current) != expected_list
-        if not stale and not list_stale:
+        stale_lists = []
+        for number in site.status_lists_of(issuer.slug):
+            current = store.read_or_none(layout.status_file(config, issuer.slug, number))
+            expected_list = ob3.status_list_of(urls, site, issuer, (current or {}).get("validFrom", created), number)
+            if _unsigned(current) != expected_list:
+                stale_lists.append((number, expected_list))
+        if not stale and not stale_lists:
             continue
         key = signing_key(config, issuer)
         folder.mkdir(parents=True, exist_ok=True)
@@ -145,10 +143,9 @@ def sign_site(config: SiteConfig) -> SignResult:
             path = folder / f"{uid}.json"
             store.write_bytes(path, data)
             result.signed.append(uid)
-        if list_stale:
+        for number, expected_list in stale_lists:
             expected_list["validFrom"] = created
-            path = status_file(config, issuer.slug)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            store.write_bytes(path, dump(proof.sign(expected_list, key, created)))
-            result.status_lists.append(issuer.slug)
+            store.write_bytes(layout.status_file(config, issuer.slug, number),
+                              dump(proof.sign(expected_list, key, created)))
+            result.status_lists.append(issuer.slug if number == 1 else f"{issuer.slug} #{number}")
     return result

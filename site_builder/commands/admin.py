@@ -31,7 +31,7 @@ def issue(args: argparse.Namespace) -> int:
         print(f"issued: {path}")
     if result.mail_merge:
         print(f"Mail-merge list (git-ignored, contains emails): {result.mail_merge}")
-    _sign_after(config)
+    _sign_after(config, warn_unsigned=True)
     return 0
 
 
@@ -71,13 +71,13 @@ def unpublish(args: argparse.Namespace) -> int:
     return 0
 
 
-def _sign_after(config: SiteConfig) -> None:
+def _sign_after(config: SiteConfig, warn_unsigned: bool = False) -> None:
     """Issuing commands sign at once, so the committed content is always complete."""
     result = signing.sign_site(config)
     if result.signed or result.status_lists:
         print(f"signed {counted(len(result.signed), 'credential')} and "
               f"{counted(len(result.status_lists), 'status list')}")
-    for slug in result.unsigned_issuers:
+    for slug in result.unsigned_issuers if warn_unsigned else ():
         log.warning("warning: %s has no signing key, so its badges have no Open Badges 3.0 credential (only "
                     "2.0): run `badgesite keys new %s`", slug, slug)
 

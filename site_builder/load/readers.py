@@ -43,7 +43,7 @@ KNOWN = {
     "achievements": "name description image issuer creator criteria alignment tags tag "
                     "creditsAvailable achievementType resultDescription",
     "assertions": "badge earner recipient issuedOn expires narrative evidence revoked "
-                  "revocationReason replaces reissuedOn verification statusListIndex "
+                  "revocationReason replaces reissuedOn verification statusListIndex statusList "
                   "credentialSubject validFrom validUntil awardedDate name description image issuer results",
     "earners": "name image bio links listed identities",
 }
@@ -252,6 +252,11 @@ def _assertion(run: Run, src: JsonSource, f: Fields, related: tuple[str, ...]) -
             described = r.text("resultDescription", True)
             results.append(Result(described.rsplit("#", 1)[-1], r.text("value"), status))
             run.result_refs.append((src, r.ptr("resultDescription"), achievement, results[-1].description))
+    status_list = f.raw("statusList") if f.has("statusList") else 1
+    if type(status_list) is not int or not 1 <= status_list <= 9999:
+        f.error("statusList", f"'statusList' must be a whole number from 1 (the issuer's first list), "
+                              f"got {str(status_list)[:20]!r}")
+        status_list = 1
     index = f.text("statusListIndex")
     if index and not (index.isdigit() and int(index) < LIST_SIZE):
         f.error("statusListIndex", f"'statusListIndex' must be a base-10 string below {LIST_SIZE}, got {index!r}")
@@ -261,7 +266,7 @@ def _assertion(run: Run, src: JsonSource, f: Fields, related: tuple[str, ...]) -
     return Assertion(
         src.stem, _digest(src), achievement, Recipient(recipient[1], recipient[2], recipient[0]),
         issued, earner, expires, narrative, evidence, revoked, reason, replaces,
-        f.when("reissuedOn", zone), related, int(index) if index else None, tuple(results),
+        f.when("reissuedOn", zone), related, int(index) if index else None, tuple(results), status_list,
     )
 
 

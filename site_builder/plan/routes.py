@@ -114,8 +114,8 @@ def _signed_routes(ctx: Context) -> Iterator[Output]:
     signed = ctx.signed
     for uid, data in signed.credentials.items():
         yield Output(urls.credential(ctx.site.assertions[uid]), _digest(data), lambda d=data: d)
-    for slug, data in signed.status_lists.items():
-        yield Output(urls.status_list(slug), _digest(data), lambda d=data: d)
+    for (slug, number), data in signed.status_lists.items():
+        yield Output(urls.status_list(slug, number), _digest(data), lambda d=data: d)
     for slug, data in signed.did_documents.items():
         yield Output(urls.did_document(ctx.site.issuers[slug]), _digest(data), lambda d=data: d)
 

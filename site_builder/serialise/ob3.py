@@ -80,17 +80,17 @@ def credential_of(urls: Urls, site: Site, assertion: Assertion) -> dict[str, Any
     return credential(urls, assertion, item, site.issuers[item.issuer], site.earners.get(assertion.earner))
 
 
-def status_list_of(urls: Urls, site: Site, issuer: Issuer, valid_from: str) -> dict[str, Any]:
-    """The unsigned revocation list of ``issuer``: the bits of its revoked assertions."""
+def status_list_of(urls: Urls, site: Site, issuer: Issuer, valid_from: str, number: int = 1) -> dict[str, Any]:
+    """The unsigned revocation list ``number`` of ``issuer``: the bits of its revoked assertions in that list."""
     revoked = sorted(a.status_index for a in site.assertions_issued_by(issuer.slug)
-                     if a.revoked and a.status_index is not None)
-    return statuslist.list_credential(urls.status_list(issuer.slug), issuer.did, valid_from, revoked)
+                     if a.revoked and a.status_index is not None and a.status_list == number)
+    return statuslist.list_credential(urls.status_list(issuer.slug, number), issuer.did, valid_from, revoked)
 
 
 def credential(urls: Urls, assertion: Assertion, item: Achievement, issuer: Issuer,
                earner: Earner | None) -> dict[str, Any]:
     """The unsigned OpenBadgeCredential of one assertion."""
-    list_url = urls.status_list(issuer.slug)
+    list_url = urls.status_list(issuer.slug, assertion.status_list)
     subject = _compact({
         "type": ["AchievementSubject"],
         "identifier": [{

@@ -90,7 +90,7 @@ class _Check:
         self.shapes: set[frozenset[str]] = set()
 
     def name(self, path: Path) -> str:
-        return f"{self.shown}/{path.parent.name}/{path.name}"  # paths here are content/<folder>/<file>
+        return layout.shown(self.config, path)
 
     def read(self, path: Path, what: str) -> JsonSource | None:
         if not path.is_file():
@@ -122,7 +122,7 @@ class _Check:
             self.pending[source.name] = digest
         return True
 
-    def issuer(self, issuer: Issuer) -> tuple[dict[str, bytes], bytes | None]:
+    def issuer(self, issuer: Issuer) -> tuple[dict[str, bytes], dict[tuple[str, int], bytes]]:
         base = self.config.base_url
         src_name = layout.name(self.config, "issuers", issuer.slug)
         expected_did = self.urls.did_web(issuer.slug)
@@ -130,7 +130,7 @@ class _Check:
             self.diags.append(Diagnostic(src_name, "/did", f"did {issuer.did!r} does not match base_url "
                               f"{base!r} (which gives {expected_did!r}); ids cannot move: see README, "
                               "'Moving a site'"))
-            return {}, None
+            return {}, {}
         self.demo_signed = 0
         credentials: dict[str, bytes] = {}
         for a in self.site.assertions_issued_by(issuer.slug):
@@ -161,26 +161,26 @@ class _Check:
         if self.demo_signed:
             self.warnings.append(f"{self.demo_signed} credentials of {issuer.slug} are signed with a PUBLIC DEMO "
                                  "key: anyone can sign with it, so they prove nothing")
-        status = self.read(layout.status_file(self.config, issuer.slug), "status list")
-        status_bytes = None
-        if status:
-            data = status.data if isinstance(status.data, dict) else {}
-            expected_list = ob3.status_list_of(self.urls, self.site, issuer, data.get("validFrom", ""))
-            if self.expect(status, expected_list, issuer):
-                status_bytes = status.raw
-        return credentials, status_bytes
+        lists: dict[tuple[str, int], bytes] = {}
+        for number in self.site.status_lists_of(issuer.slug):
+            status = self.read(layout.status_file(self.config, issuer.slug, number), "status list")
+            if status:
+                data = status.data if isinstance(status.data, dict) else {}
+                expected_list = ob3.status_list_of(self.urls, self.site, issuer, data.get("validFrom", ""), number)
+                if self.expect(status, expected_list, issuer):
+                    lists[issuer.slug, number] = status.raw
+        return credentials, lists
 
     def run(self) -> Signed:
         credentials: dict[str, bytes] = {}
-        lists: dict[str, bytes] = {}
+        lists: dict[tuple[str, int], bytes] = {}
         dids: dict[str, bytes] = {}
         for issuer in self.site.issuers.values():
             if not issuer.did:
                 continue
             found, status = self.issuer(issuer)
             credentials.update(found)
-            if status is not None:
-                lists[issuer.slug] = status
+            lists.update(status)
             dids[issuer.slug] = dump(keylib.did_document(issuer.did, [(k.name, k.multibase) for k in issuer.keys]))
         for name, problem in sorted(_verify_all(self.jobs).items()):
             if problem:
