@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -36,12 +37,13 @@ def parser() -> argparse.ArgumentParser:
     for name, text in (("build", "build the site into output/"), ("check", "run every content check, write nothing")):
         p = sub.add_parser(name, help=text)
         _site_arg(p)
+        p.add_argument("--strict", action="store_true", help="treat warnings as errors")
         if name == "build":
             p.add_argument("--base-url", help="build a preview for another address (forks, local testing)")
 
     p = sub.add_parser("serve", help="preview with live reload; rebuilds on change")
     _site_arg(p)
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
 
     p = sub.add_parser("issue", help="award an achievement to one earner or a CSV roster")
     _site_arg(p)
@@ -59,6 +61,7 @@ def parser() -> argparse.ArgumentParser:
     _site_arg(p)
     p.add_argument("assertion", help="assertion id, file or URL")
     p.add_argument("--reason", required=True)
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
     p = sub.add_parser("reissue", help="issue a corrected copy of an assertion and revoke the old one")
     _site_arg(p)
@@ -69,6 +72,15 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("unpublish", help="remove an assertion from the site entirely (takedown)")
     _site_arg(p)
     p.add_argument("assertion")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+    p = sub.add_parser("list", help="find assertions by earner, achievement, issuer or status")
+    _site_arg(p)
+    p.add_argument("--earner", metavar="SLUG")
+    p.add_argument("--achievement", metavar="SLUG")
+    p.add_argument("--issuer", metavar="SLUG")
+    p.add_argument("--status", choices=("valid", "expired", "revoked"))
+    p.add_argument("--json", action="store_true", help="print JSON rows")
 
     p = sub.add_parser("sign", help="sign every Open Badges 3.0 credential and status list that is unsigned or stale")
     _site_arg(p)
@@ -96,14 +108,28 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--site", type=Path, metavar="DIR",
                    help="serve this site's base_url from its built output folder (verify before deploying)")
+    p.add_argument("--map", action="append", default=[], metavar="PREFIX=DIR",
+                   help="serve URLs under PREFIX from the files of DIR instead of fetching them (repeatable; "
+                   "also for local addresses, which are never fetched)")
     p.add_argument("--now", metavar="ISO", help="verify as of this time (default: the current time)")
+    _global_options_anywhere(sub)
     return top
+
+
+def _global_options_anywhere(sub: argparse._SubParsersAction) -> None:
+    """`badgesite build -q` works like `badgesite -q build` (and --debug likewise), at any depth."""
+    for command in set(sub.choices.values()):
+        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        command.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        for action in command._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                _global_options_anywhere(action)
 
 
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "new": site.new, "build": site.build, "check": site.check, "serve": site.serve,
     "issue": admin.issue, "revoke": admin.revoke, "reissue": admin.reissue, "unpublish": admin.unpublish,
-    "sign": admin.sign, "keys": admin.keys, "bake": badge.bake, "verify": badge.verify,
+    "sign": admin.sign, "keys": admin.keys, "list": admin.list_assertions, "bake": badge.bake, "verify": badge.verify,
 }
 
 
@@ -121,3 +147,12 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `badgesite verify --json ... | head`: the reader left, which is fine
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except Exception as exc:  # a bug: one line, the traceback with --debug
+        if args.debug:
+            raise
+        print(f"error: badgesite failed unexpectedly ({type(exc).__name__}: {exc}); run it again with --debug "
+              "and report the traceback", file=sys.stderr)
+        return 70
