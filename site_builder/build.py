@@ -22,6 +22,7 @@ from site_builder.render.theme import environment, theme_digest, theme_files, th
 from site_builder.urls import Urls
 from site_builder.validate import load_site, validate
 from site_builder.write import WriteStats, outputs_intact, write_outputs
+from site_builder.write.lock import build_lock
 
 log = logging.getLogger(__name__)
 
@@ -84,32 +85,34 @@ def build(config: SiteConfig, preview: bool = False, cache: BuildCache | None = 
 
 
 def _build(config: SiteConfig, preview: bool, cache: BuildCache | None, strict: bool, folder: Path) -> BuildResult:
-    when = build_time(config)
-    snapshot = inputs_digest(config, preview, when) if cache is None else ""  # 0. nothing changed?
-    last = _read_json(folder / "last-build.json")
-    if snapshot and last.get("inputs") == snapshot and outputs_intact(config.path("output"),
-                                                                       folder / "manifest.json"):
-        return BuildResult(last["assertions"], WriteStats(0, last["files"], 0, last["bytes"]),
-                           tuple(last["warnings"]), unchanged=True)
-    site = load_site(config, when, cache.load if cache else None, strict=strict)  # 1. load, check the whole -> model
-    proofs = cache.proofs if cache else ProofCache.read(folder / "proofs.json")
-    signed = validate(config, site, proofs, preview=preview,    # 1b. committed 3.0 content and proofs
-                      memo=cache.signed if cache else None)
-    proofs.save(folder / "proofs.json")
-    context = make_context(config, site, signed)                # 2. theme + site-wide digest
-    outputs = plan(context)                                     # 3. route table (serialisers, pages)
-    stats = write_outputs(outputs, config.path("output"), folder / "manifest.json",  # 4. render, write
-                          cache.manifest if cache else None)
-    warnings = site.warnings + signed.warnings
-    last_build = folder / "last-build.json"
-    if snapshot:
-        last_build.write_text(json.dumps({
-            "inputs": snapshot, "assertions": len(site.assertions), "files": stats.written + stats.skipped,
-            "bytes": stats.total_bytes, "warnings": list(warnings)}))
-    else:  # a warm process does not snapshot; the next command-line build checks everything
+    with build_lock(folder):  # one build at a time per site, for the whole build
+        when = build_time(config)
+        snapshot = inputs_digest(config, preview, when) if cache is None else ""  # 0. nothing changed?
+        last_build = folder / "last-build.json"
+        last = _read_json(last_build)
+        if snapshot and last.get("inputs") == snapshot and outputs_intact(config.path("output"),
+                                                                           folder / "manifest.json"):
+            return BuildResult(last["assertions"], WriteStats(0, last["files"], 0, last["bytes"]),
+                               tuple(last["warnings"]), unchanged=True)
+        site = load_site(config, when, cache.load if cache else None, strict=strict)  # 1. load, check -> model
+        proofs = cache.proofs if cache else ProofCache.read(folder / "proofs.json")
+        signed = validate(config, site, proofs, preview=preview,    # 1b. committed 3.0 content and proofs
+                          memo=cache.signed if cache else None)
+        proofs.save(folder / "proofs.json")
+        context = make_context(config, site, signed)                # 2. theme + site-wide digest
+        outputs = plan(context)                                     # 3. route table (serialisers, pages)
+        # Before output/ changes: a build stopped from here on must never pass for "unchanged".
+        # (A warm process does not snapshot; the next command-line build checks everything.)
         last_build.unlink(missing_ok=True)
-    log.debug("built %d assertions into %s", len(site.assertions), config.path("output"))
-    return BuildResult(len(site.assertions), stats, warnings)
+        stats = write_outputs(outputs, config.path("output"), folder / "manifest.json",  # 4. render, write
+                              cache.manifest if cache else None)
+        warnings = site.warnings + signed.warnings
+        if snapshot:
+            last_build.write_text(json.dumps({
+                "inputs": snapshot, "assertions": len(site.assertions), "files": stats.written + stats.skipped,
+                "bytes": stats.total_bytes, "warnings": list(warnings)}))
+        log.debug("built %d assertions into %s", len(site.assertions), config.path("output"))
+        return BuildResult(len(site.assertions), stats, warnings)
 
 
 def check(config: SiteConfig, strict: bool = False) -> Site:

@@ -55,6 +55,22 @@ class OutputPathError(BadgesiteError):
     """A computed output path escapes output/ or is written twice."""
 
 
+class ThemeError(ConfigError):
+    """A theme file is unsafe to publish (a link out of the theme, a special file) or a template misbehaves."""
+
+
+class UnsafeOutputError(BadgesiteError):
+    """An output looks like private key material: nothing is written."""
+
+
+class OutputWriteError(BadgesiteError):
+    """Writing output/ failed (a full disk, no permission); the message says what state output/ is in."""
+
+
+class BuildLockedError(BadgesiteError):
+    """Another build holds this site's build lock."""
+
+
 def relative_name(path: Path, root: Path) -> str:
     """``path`` as shown in messages: relative to the site root when inside it."""
     try:

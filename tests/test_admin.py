@@ -167,7 +167,7 @@ def test_config_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str], toml:
     (tmp_path / "site.toml").write_text(toml)
     assert run("check", "--site", str(tmp_path)) == 1
     err = capsys.readouterr().err
-    assert err.startswith(f"error: {tmp_path / 'site.toml'}: ") and message in err, err
+    assert err.startswith(f"error: {tmp_path / 'site.toml'}") and message in err, err
     assert "Traceback" not in err
 
 

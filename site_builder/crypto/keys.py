@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -63,20 +64,50 @@ def public_key(multibase_value: str) -> Ed25519PublicKey:
     return Ed25519PublicKey.from_public_bytes(from_multibase(multibase_value, ED25519_PUB))
 
 
+MAX_KEY_FILE_BYTES = 64 * 1024  # a key file is about 400 bytes
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # POSIX; elsewhere the lstat check below still refuses links
+
+
 def write_key(path: Path, key: KeyPair) -> None:
-    """Write a private key file readable by its owner only (mode 0600)."""
+    """Write a private key file readable by its owner only (mode 0600); never over an existing file or link."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600)
+    except FileExistsError as exc:
+        raise BadgesiteError(f"{path}: already exists (a key file is never overwritten)") from exc
+    except OSError as exc:
+        raise BadgesiteError(f"{path}: cannot write the key file ({exc.strerror})") from exc
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(json.dumps(key.to_json(), indent=2) + "\n")
 
 
-def read_key(path: Path) -> KeyPair:
+def _key_text(path: Path) -> str:
+    """The file's text, refusing a symbolic link (it could point anywhere) and anything but a small regular file."""
+    if path.is_symlink():
+        raise BadgesiteError(f"{path}: is a symbolic link; a key file must be a regular file, not a link")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:  # ELOOP: it became a link after the check above
+        raise BadgesiteError(f"{path}: not a usable key file ({exc.strerror})") from exc
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise BadgesiteError(f"{path}: not a usable key file (not a regular file)")
+        raw = handle.read(MAX_KEY_FILE_BYTES + 1)
+    if len(raw) > MAX_KEY_FILE_BYTES:
+        raise BadgesiteError(f"{path}: not a usable key file (larger than {MAX_KEY_FILE_BYTES // 1024} KB)")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadgesiteError(f"{path}: not a usable key file (not UTF-8)") from exc
+
+
+def read_key(path: Path) -> KeyPair:
+    text = _key_text(path)
+    try:
+        data = json.loads(text)
         seed = from_multibase(data["secretKeyMultibase"], ED25519_PRIV)
         key = KeyPair(data["id"], data["controller"], Ed25519PrivateKey.from_private_bytes(seed))
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError) as exc:
         raise BadgesiteError(f"{path}: not a usable key file ({exc})") from exc
     if key.public_multibase != data.get("publicKeyMultibase"):
         raise BadgesiteError(f"{path}: the public key does not match the secret key")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
@@ -13,6 +13,9 @@ from site_builder.errors import Diagnostic
 from site_builder.load.jsonsource import JsonSource, pointer_escape
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Accepted dates. Nothing was awarded before 1900, and the day's margin before datetime's
+# end (9999-12-31) lets every date be shown in any time zone and converted to UTC.
+EARLIEST, LATEST = date(1900, 1, 1), date(9999, 12, 30)
 
 
 def is_url(value: str) -> bool:
@@ -114,9 +117,18 @@ class Fields:
             return None
         try:
             if _DATE.match(value):
-                return datetime.combine(date.fromisoformat(value), time(0), zone)
-            parsed = datetime.fromisoformat(value)
+                parsed = datetime.combine(date.fromisoformat(value), time(0), zone)
+            else:
+                parsed = datetime.fromisoformat(value)
         except ValueError:
             self.error(key, f"{key!r} is not a valid date (use YYYY-MM-DD or ISO 8601), got {value!r}")
             return None
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
+        parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
+        try:
+            utc = parsed.astimezone(UTC)
+        except OverflowError:
+            utc = None
+        if utc is None or not EARLIEST <= parsed.date() <= LATEST or utc.date() > LATEST:
+            self.error(key, f"{key!r} must be a date from {EARLIEST} to {LATEST}, got {value!r}")
+            return None
+        return parsed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from json.decoder import scanstring  # type: ignore[attr-defined]
@@ -12,7 +13,17 @@ from typing import Any
 from site_builder.errors import Diagnostic
 
 _WS = re.compile(r"[ \t\n\r]*")
-_SCALAR = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?|true|false|null")
+_SCALAR = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?|true|false|null|NaN|-?Infinity")
+MAX_DEPTH = 64  # content nests a few levels; the parser (and every walk of the data) recurses
+MAX_NUMBER_CHARS = 64  # far beyond any count or credit; Python refuses ints of 4,300 digits with a bare ValueError
+# The tokens that can make valid-looking JSON unsafe: strings (for lone surrogates), brackets, numbers.
+_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[{]|[\]}]|NaN|-?Infinity|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?')
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of ``offset`` in ``text``."""
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def pointer_escape(key: str) -> str:
@@ -75,9 +86,7 @@ class JsonSource:
             self._positions = _offsets(self.text)
         while pointer and pointer not in self._positions:
             pointer = pointer.rsplit("/", 1)[0]
-        offset = self._positions.get(pointer, 0)
-        line = self.text.count("\n", 0, offset) + 1
-        return line, offset - (self.text.rfind("\n", 0, offset) + 1) + 1
+        return line_col(self.text, self._positions.get(pointer, 0))
 
     def diag(self, pointer: str, message: str) -> Diagnostic:
         line, col = self.position(pointer)
@@ -88,6 +97,10 @@ class _DuplicateKey(ValueError):
     pass
 
 
+class _Refused(ValueError):
+    """Raised by the parser's hooks; ``_unsafe`` then finds where, for the message."""
+
+
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, val in pairs:
@@ -95,6 +108,61 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
             raise _DuplicateKey(key)
         result[key] = val
     return result
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _Refused(name)
+
+
+def _bounded_int(digits: str) -> int:
+    if len(digits) > MAX_NUMBER_CHARS:
+        raise _Refused(digits)
+    return int(digits)
+
+
+def _finite_float(digits: str) -> float:
+    number = float(digits)
+    if len(digits) > MAX_NUMBER_CHARS or math.isinf(number):
+        raise _Refused(digits)
+    return number
+
+
+def _unsafe(text: str) -> tuple[int, str] | None:
+    """The offset and reason of the first value that parses but must be refused, if any.
+
+    Only called when the text has more brackets than ``MAX_DEPTH`` or a surrogate escape, or
+    when a parser hook objected, so most files never pay for this second pass.
+    """
+    depth = 0
+    for token in _TOKEN.finditer(text):
+        tok, at = token.group(), token.start()
+        if tok in ("[", "{"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return at, f"nested deeper than {MAX_DEPTH} levels"
+        elif tok in ("]", "}"):
+            depth -= 1
+        elif tok in ("NaN", "Infinity", "-Infinity"):
+            return at, f"{tok} is not a JSON value"
+        elif tok[0] != '"':
+            if len(tok) > MAX_NUMBER_CHARS:
+                return at, f"number longer than {MAX_NUMBER_CHARS} characters"
+            if math.isinf(float(tok)):
+                return at, "number too large"
+        elif _SURROGATE_ESCAPE.search(tok):
+            try:
+                lone = [c for c in scanstring(text, at + 1)[0] if "\ud800" <= c <= "\udfff"]
+            except ValueError:  # a bad escape: the parser reports it
+                continue
+            if lone:  # a pair decodes to one character; what is left cannot be written as UTF-8
+                return at, f"lone surrogate \\u{ord(lone[0]):04x} in a string (it cannot be written as UTF-8)"
+    return None
+
+
+def _parse(text: str) -> Any:
+    """``json.loads`` that refuses duplicate keys, NaN/Infinity, huge numbers and deep nesting."""
+    return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_refuse_constant,
+                      parse_int=_bounded_int, parse_float=_finite_float)
 
 
 def read_json(path: Path, name: str) -> tuple[JsonSource | None, Diagnostic | None]:
@@ -107,7 +175,11 @@ def read_json(path: Path, name: str) -> tuple[JsonSource | None, Diagnostic | No
     if text.startswith("\ufeff"):
         text = text[1:]
     try:
-        data = json.loads(text, object_pairs_hook=_no_duplicates)
+        if text.count("[") + text.count("{") > MAX_DEPTH and _unsafe(text):
+            raise _Refused("deep")  # found before the parser recurses that deep
+        data = _parse(text)
+        if _SURROGATE_ESCAPE.search(text) and _unsafe(text):
+            raise _Refused("surrogate")
     except json.JSONDecodeError as exc:
         return None, Diagnostic(name, "", f"invalid JSON: {exc.msg}", exc.lineno, exc.colno)
     except _DuplicateKey as exc:
@@ -115,8 +187,10 @@ def read_json(path: Path, name: str) -> tuple[JsonSource | None, Diagnostic | No
         key = json.dumps(str(exc))
         found = [m.start() for m in re.finditer(re.escape(key) + r"\s*:", text)]
         if len(found) > 1:  # point at the second occurrence (a heuristic: keys may repeat in sub-objects)
-            offset = found[1]
-            line = text.count("\n", 0, offset) + 1
-            col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+            line, col = line_col(text, found[1])
         return None, Diagnostic(name, "", f"invalid JSON: duplicate key {str(exc)!r}", line, col)
+    except (_Refused, RecursionError) as exc:
+        offset, reason = _unsafe(text) or (0, f"cannot be read ({exc})")
+        line, col = line_col(text, offset)
+        return None, Diagnostic(name, "", f"invalid JSON: {reason}", line, col)
     return JsonSource(path, name, text, data, raw), None
