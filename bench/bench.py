@@ -34,7 +34,7 @@ SHARED_PREFIXES = ("assets/", "achievements/", "issuers/", "index.html", "404.ht
 def generate(site: Path, count: int, seed: int = 7) -> None:
     rng = random.Random(seed)
     (site / "badges").mkdir(parents=True)
-    art = (REPO / "site_builder" / "scaffold" / "first-badge.svg").read_text()
+    art = (REPO / "site_builder" / "admin" / "scaffold" / "first-badge.svg").read_text()
     for n in range(8):  # eight achievements, each with its own (recoloured) image
         (site / "badges" / f"badge-{n}.svg").write_text(art.replace("#2f6fc0", f"#{n * 30 + 20:02x}6fc0"))
     (site / "site.toml").write_text(

@@ -177,12 +177,26 @@ def _zone_problem(name: str) -> str:
     return ""
 
 
+def _known_language(tag: str) -> bool:
+    """Babel has locale data for ``tag`` (dates and numbers are formatted through it)."""
+    from babel import Locale, UnknownLocaleError  # imported here: config stays quick to import
+
+    try:
+        Locale.parse(tag.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
+
+
 def _value_problems(config: SiteConfig) -> list[str]:
     """Problems of the keys that are not folders."""
     problems = [] if config.title.strip() else ["title must not be empty"]
     problems.append(_zone_problem(config.timezone))
     if not _LANGUAGE.fullmatch(config.language):
         problems.append(f"language must be a language tag such as 'en' or 'pt-BR', got {config.language!r}")
+    elif not _known_language(config.language):
+        problems.append(f"language {config.language!r} is not one Babel (dates, numbers) knows: use a tag "
+                        "such as 'en', 'es' or 'pt-BR'")
     if config.theme and not _THEME.fullmatch(config.theme):
         problems.append(f"theme must be a folder name of letters, digits, '-' and '_', got {config.theme!r}")
     if config.max_image_bytes < 1:

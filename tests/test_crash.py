@@ -5,7 +5,8 @@ Each round starts from a verified build of one version, switches to the other, a
 real CLI in a subprocess killed just before its Nth file change (tests/support/crash.py), with
 N spread over the whole build. The next build then runs either on the new content or, every
 other round, back on the old one (an author reverting after the crash: the case where an old
-manifest would wrongly vouch for new bytes), and its output/ must equal a cold build of that
+manifest would wrongly vouch for new bytes; that build is killed as well, halfway to the first
+kill point), and its output/ must equal a cold build of that
 content: same files, same bytes, same folders, nothing left over.
 
 BADGESITE_CRASH_ASSERTIONS (default 150) sets the site's size, BADGESITE_CRASH_POINTS
@@ -53,10 +54,9 @@ def leftovers(site: Path) -> list[str]:
 
 
 def spread(total: int, count: int) -> list[int]:
-    """Change numbers in 1..total: the first and last two, and ``count`` evenly between."""
-    ends = {1, 2, total - 1, total}
-    between = {1 + round(i * (total - 1) / (count + 1)) for i in range(1, count + 1)}
-    return sorted(n for n in ends | between if 1 <= n <= total)
+    """``count`` + 4 change numbers in 1..total: the first and last two, and ``count`` evenly between."""
+    between = [1 + round(i * (total - 1) / (count + 1)) for i in range(1, count + 1)]
+    return [min(n, total) for n in (1, 2, *between, total - 1, total)]
 
 
 @dataclass(frozen=True)
@@ -133,15 +133,19 @@ def test_incremental_build_killed_anywhere_is_repaired(versions: Versions, tmp_p
     state = current(versions)
     repair(versions, state)  # a complete build of the version in place
     other = "B" if state == "A" else "A"
-    totals = (count_changes(versions, tmp_path, other), count_changes(versions, tmp_path, other, state))
-    points = spread(min(totals), POINTS)
-    for n, point in enumerate(points):
+    totals = {other: count_changes(versions, tmp_path, other), state: count_changes(versions, tmp_path, other, state)}
+    points = []
+    for n in range(POINTS + 4):
         target = "B" if state == "A" else "A"
+        point = spread(totals[target], POINTS)[n]  # the same share of the way, whichever the direction
+        points.append(point)
         versions.switch(target)
         killed = crash.run(versions.site, point, tmp_path)
         assert killed.returncode == KILLED, (point, killed.returncode, killed.stderr)
-        if n % 2:  # the author reverts after the crash
+        if n % 2:  # the author reverts after the crash, and that build is killed too
             versions.switch(state)
+            again = crash.run(versions.site, max(1, point // 2), tmp_path)
+            assert again.returncode == KILLED, (point // 2, again.returncode, again.stderr)
         else:
             state = target
         repair(versions, state)
@@ -154,11 +158,13 @@ def test_cold_build_killed_anywhere_is_repaired(versions: Versions, tmp_path: Pa
     state = current(versions)
     repair(versions, state)
     other = "B" if state == "A" else "A"
-    total = min(count_changes(versions, tmp_path, other, cold=True),
-                count_changes(versions, tmp_path, other, state, cold=True))
-    points = spread(total, POINTS)
-    for n, point in enumerate(points):
+    totals = {other: count_changes(versions, tmp_path, other, cold=True),
+              state: count_changes(versions, tmp_path, other, state, cold=True)}
+    points = []
+    for n in range(POINTS + 4):
         target = "B" if state == "A" else "A"
+        point = spread(totals[target], POINTS)[n]
+        points.append(point)
         shutil.rmtree(versions.site / "output")  # output/ deleted; the manifest of the last build stays
         versions.switch(target)
         killed = crash.run(versions.site, point, tmp_path)
@@ -168,7 +174,7 @@ def test_cold_build_killed_anywhere_is_repaired(versions: Versions, tmp_path: Pa
         else:
             state = target
         repair(versions, state)
-    versions.figures.append(f"cold: {len(points)} builds killed at file changes {points} of {total} "
+    versions.figures.append(f"cold: {len(points)} builds killed at file changes {points} of {totals} "
                             f"and repaired in {time.perf_counter() - started:.1f}s")
 
 

@@ -177,3 +177,13 @@ def test_source_date_epoch_range_ends(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
     moment = build_time(load_config(copy_minimal(tmp_path / "site")))
     assert int(moment.timestamp()) == int(epoch)
+
+
+def test_a_language_babel_does_not_know_is_a_config_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = copy_minimal(tmp_path / "site")
+    toml = site / "site.toml"
+    toml.write_text(toml.read_text() + 'language = "xx"\n' if "language" not in toml.read_text()
+                    else toml.read_text().replace('language = "en"', 'language = "xx"'))
+    capsys.readouterr()
+    assert main(["check", "--site", str(site)]) == 1
+    assert "language 'xx' is not one Babel (dates, numbers) knows" in capsys.readouterr().err

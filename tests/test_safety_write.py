@@ -99,7 +99,7 @@ def test_full_disk_leaves_output_unchanged(site: Path, monkeypatch: pytest.Monke
     edit_narrative(site, "Changed.")
     (site / "content" / "earners" / "ada-lovelace.json").write_text(json.dumps({"name": "Ada King"}))
     with monkeypatch.context() as patch:
-        _full_disk(patch, 3)  # the first two files are written, the third finds the disk full
+        _full_disk(patch, 3)  # the journal and a first file are written, the second finds the disk full
         capsys.readouterr()
         assert build(site) == 1
     assert capsys.readouterr().err == (
@@ -117,6 +117,24 @@ def test_full_disk_on_a_first_build_leaves_no_output(site: Path, monkeypatch: py
         "error: no space left on device while writing output/achievements/tester.svg: output/ is unchanged\n")
     assert not (site / "output").exists()
     assert [p.name for p in (site / ".cache" / "badgesite").iterdir()] == ["build.lock"]  # no staging left
+
+
+def test_a_first_build_across_file_systems_writes_in_place(site: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from site_builder.write import files as write_files
+
+    staged = copy_minimal(tmp_path / "staged")
+    assert build(staged, "-q") == 0
+    monkeypatch.setattr(write_files, "same_device", lambda a, b: False)  # .cache/ cannot be renamed into place
+    with monkeypatch.context() as patch:
+        _full_disk(patch, 3)  # the journal, .nojekyll, then 404.html
+        assert build(site) == 1
+    assert capsys.readouterr().err == (
+        "error: no space left on device while writing output/404.html: output/ is unchanged\n")
+    assert not (site / "output").exists()
+    assert build(site, "-q") == 0
+    assert tree(site / "output") == tree(staged / "output")
 
 
 # 3. Theme files are the theme's own; nothing that looks like a key is published.

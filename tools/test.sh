@@ -2,7 +2,7 @@
 # Install everything the test suite needs, then run it. Used by the README and by .ci/run.
 #   - .venv:      badgesite with its test extras (pytest, playwright, ruff)
 #   - .venv-ob2:  the 1EdTech OB 2.0 validator, isolated (tools/setup-ob2-validator.sh)
-#   - Chromium:   Debian's package, for the browser tests (apt-get, when missing and root)
+#   - Chromium:   Debian's package, for the browser tests (apt-get, when missing and root), and locales
 #   - tests/node: npm ci of the Digital Bazaar / DCC verifier libraries
 # Extra arguments go to pytest.
 set -euo pipefail
@@ -24,13 +24,16 @@ else
     echo "npm is missing: Open Badges 3.0 cross-verification tests will skip"
 fi
 
-if ! command -v chromium >/dev/null 2>&1; then
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)          # browser tests
+[[ -e /usr/share/i18n/locales/de_DE ]] || missing+=(locales)   # locale data: the locale-independence test
+if (( ${#missing[@]} )); then
     if [[ $(id -u) == 0 ]]; then
-        echo "installing Debian chromium for the browser tests"
+        echo "installing Debian ${missing[*]} for the tests"
         apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
     else
-        echo "chromium is missing: browser tests will skip (run as root, or: sudo apt-get install chromium)"
+        echo "${missing[*]} missing: tests needing them will skip (run as root, or: sudo apt-get install ${missing[*]})"
     fi
 fi
 
