@@ -18,7 +18,7 @@ from site_builder.load.content import stat_signature
 from site_builder.model import Signed, Site
 from site_builder.plan.routes import plan
 from site_builder.render.context import Context
-from site_builder.render.theme import environment, theme_digest, theme_files, theme_folders
+from site_builder.render.theme import environment, theme_files, theme_folders
 from site_builder.urls import Urls
 from site_builder.validate import load_site, validate
 from site_builder.write import WriteStats, outputs_intact, write_outputs
@@ -54,14 +54,10 @@ def inputs_digest(config: SiteConfig, preview: bool, when: datetime) -> str:
 
 
 def make_context(config: SiteConfig, site: Site, signed: Signed | None = None) -> Context:
+    """What planning and rendering read. Each output's fingerprint is derived from its declared inputs."""
     folders = theme_folders(config)
-    settings = asdict(config) | {"root": ""}
-    digest = hashlib.sha256(
-        f"{code_digest()}\0{sorted(settings.items())}\0{theme_digest(folders)}\0"
-        f"{site.build_time.isoformat()}".encode()
-    ).hexdigest()
-    return Context(site, config, Urls(config.base_url), environment(folders), theme_files(folders, "assets"), digest,
-                   signed or Signed())
+    return Context(site, config, Urls(config.base_url), environment(folders), theme_files(folders, "assets"),
+                   code_digest(), signed or Signed())
 
 
 def build(config: SiteConfig, preview: bool = False, cache: BuildCache | None = None,
@@ -87,7 +83,7 @@ def build(config: SiteConfig, preview: bool = False, cache: BuildCache | None = 
 def _build(config: SiteConfig, preview: bool, cache: BuildCache | None, strict: bool, folder: Path) -> BuildResult:
     with build_lock(folder):  # one build at a time per site, for the whole build
         when = build_time(config)
-        snapshot = inputs_digest(config, preview, when) if cache is None else ""  # 0. nothing changed?
+        snapshot = inputs_digest(config, preview, when) if cache is None and not strict else ""  # 0. same?
         last_build = folder / "last-build.json"
         last = _read_json(last_build)
         if snapshot and last.get("inputs") == snapshot and outputs_intact(config.path("output"),

@@ -80,7 +80,7 @@ class PublicKey:
 @dataclass(frozen=True)
 class Issuer:
     slug: str
-    digest: str  # of the source file and its image: changes when anything shown changes
+    digest: str  # of the source file and its image's kind: what pages showing it read
     name: str
     url: str
     email: str

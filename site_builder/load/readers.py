@@ -126,9 +126,11 @@ class Run:
 
 
 def _digest(source: JsonSource, *images: Image | None) -> str:
+    """What pages showing the object read of it: its file, and the kind of its image (which names the
+    image's URL). The image's bytes are read only by the image's own output, through image.digest."""
     h = hashlib.sha256(source.raw)
     for image in images:
-        h.update(image.digest.encode() if image else b"-")
+        h.update(image.media_type.encode() if image else b"-")
     return h.hexdigest()[:32]
 
 

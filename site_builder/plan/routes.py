@@ -1,126 +1,135 @@
-"""The explicit route table: every output file, what makes it, and what it depends on.
+"""The route table: every output file, what makes it, and what it reads (plan/outputs.py).
 
-An output's *fingerprint* hashes everything that can change its bytes (the site-wide
-inputs plus the digests of the model objects it shows), so the writer can skip outputs
-whose fingerprint did not change without rendering them.
+Each route declares an output's inputs once; its fingerprint is derived from them, so the
+writer skips outputs whose inputs did not change without rendering them.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
-from typing import NamedTuple
 
 from site_builder import urls
 from site_builder.errors import OutputPathError
 from site_builder.model import Assertion, Earner
+from site_builder.plan.outputs import PAGE_CONFIG, Declared, Fingerprints, Output, Reads
 from site_builder.render import pages
 from site_builder.render.context import Context
 from site_builder.serialise import dump, ob2
 
-
-class Output(NamedTuple):
-    """One output file: a named tuple, as a large site plans tens of thousands on every build."""
-
-    path: str  # relative to output/, checked by urls.checked
-    fingerprint: str
-    make: Callable[[], bytes]
+CREDITS = ("credit_unit", "credit_unit_plural")
 
 
-def _shown(earned: list[tuple[Assertion, Earner]]) -> list[str]:
-    """What a list of earners shows (not the awards' narratives or evidence)."""
-    return [f"{a.uid}{a.issued_on}{e.slug}{e.name}{e.image.digest if e.image else ''}" for a, e in earned]
-
-
-def _issuer_routes(ctx: Context) -> Iterator[Output]:
-    for i in ctx.site.issuers.values():
-        yield Output(urls.document(i), ctx.fingerprint("issuer.json", i.digest),
-                     lambda i=i: dump(ob2.issuer(ctx.urls, i)))
-        shown = [a.digest for a in ctx.site.achievements.values() if a.issuer == i.slug]
-        yield Output(urls.page(i), ctx.fingerprint("issuer.html", i.digest, *shown),
-                     lambda i=i: pages.issuer_page(ctx, i))
-        if i.image:
-            yield Output(urls.image(i), i.image.digest, lambda i=i: i.image.data)
-
-
-def _achievement_routes(ctx: Context) -> Iterator[Output]:
-    for a in ctx.site.achievements.values():
-        issuer = ctx.site.issuers[a.issuer]
-        yield Output(urls.document(a), ctx.fingerprint("badge.json", a.digest),
-                     lambda a=a: dump(ob2.badge_class(ctx.urls, a)))
-        earned = pages.earned_by(ctx, a)
-        preview = earned[:pages.EARNED_PREVIEW]
-        yield Output(urls.page(a),
-                     ctx.fingerprint("achievement.html", a.digest, issuer.digest, str(len(earned)), *_shown(preview)),
-                     lambda a=a: pages.achievement_page(ctx, a))
-        if len(earned) > len(preview):  # the full list, in pages
-            size = pages.EARNED_PER_PAGE
-            count, total = -(-len(earned) // size), len(earned)
-            for n in range(1, count + 1):
-                chunk = earned[(n - 1) * size:n * size]
-                yield Output(urls.earned(a, n),
-                             ctx.fingerprint("earned.html", a.digest, str(n), str(count), *_shown(chunk)),
-                             lambda a=a, n=n, count=count, chunk=chunk, total=total:
-                             pages.earned_page(ctx, a, n, count, chunk, total))
-        yield Output(urls.image(a), a.image.digest, lambda a=a: a.image.data)
-
-
-def _assertion_routes(ctx: Context) -> Iterator[Output]:
-    replaced_by = ctx.site.replaced_by
-    for x in ctx.site.assertions.values():
-        achievement = ctx.site.achievements[x.achievement]
-        earner = ctx.site.earners.get(x.earner)
-        yield Output(urls.document(x), ctx.fingerprint("assertion.json", x.digest),
-                     lambda x=x: dump(ob2.assertion(ctx.urls, x)))
-        deps = (x.digest, achievement.digest, ctx.site.issuers[achievement.issuer].digest,
-                earner.digest if earner else "-", replaced_by.get(x.uid, "-"),
-                "ob3" if x.uid in ctx.signed.credentials else "-")
-        yield Output(urls.page(x), ctx.fingerprint("assertion.html", *deps),
-                     lambda x=x: pages.assertion_page(ctx, x))
-
-
-def _earner_routes(ctx: Context) -> Iterator[Output]:
-    for e in ctx.site.earners.values():
-        theirs = ctx.site.assertions_earned_by(e.slug)
-        deps = [e.digest] + [d for a in theirs for d in (a.digest, ctx.site.achievements[a.achievement].digest)]
-        yield Output(urls.page(e), ctx.fingerprint("earner.html", *deps),
-                     lambda e=e: pages.earner_page(ctx, e))
-        if e.image:
-            yield Output(urls.image(e), e.image.digest, lambda e=e: e.image.data)
-
-
-def _site_routes(ctx: Context) -> Iterator[Output]:
-    """Site-wide pages, each fingerprinted by what it shows (not by every assertion's text)."""
-    site = ctx.site
-    listed = [f"{e.slug}\0{e.name}" for e in site.earners.values() if e.listed]
-    shown = [o.digest for o in (*site.issuers.values(), *site.achievements.values())]
-    counts = [f"{slug}:{sum(not a.revoked for a in site.assertions_of(slug))}" for slug in site.achievements]
-    pages_listed = [*site.issuers, "|", *site.achievements, "|", *listed]
-    yield Output(urls.HOME, ctx.fingerprint("home", *shown, *counts), lambda: pages.home_page(ctx))
-    yield Output(urls.EARNERS, ctx.fingerprint("earners", *listed), lambda: pages.earners_index(ctx))
-    yield Output(urls.NOT_FOUND, ctx.fingerprint("404"), lambda: pages.not_found_page(ctx))
-    yield Output(urls.SITEMAP, ctx.fingerprint("sitemap", *pages_listed), lambda: pages.sitemap(ctx))
-    yield Output(urls.NOJEKYLL, "empty", lambda: b"")
-    for name, path in ctx.assets.items():
-        yield Output(urls.asset(name), ctx.fingerprint("asset", name), path.read_bytes)
+def _shown(earned: list[tuple[Assertion, Earner]]) -> tuple[str, ...]:
+    """What a list of earners shows of each: the award's id and date, the earner's slug, name and photo."""
+    return tuple(f"{a.uid}{a.issued_on}{e.slug}{e.name}{e.image.digest if e.image else ''}" for a, e in earned)
 
 
 def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _signed_routes(ctx: Context) -> Iterator[Output]:
+def _file(kind: str, path: str, data: bytes) -> Declared:
+    """A file published as it is (an image, an asset, a signed document): it reads only its bytes."""
+    return Declared(kind, path, Reads(values=(_digest(data),)), lambda: data)
+
+
+def _issuer_routes(ctx: Context) -> Iterator[Declared]:
+    for i in ctx.site.issuers.values():
+        me = ("issuers", i.slug)
+        yield Declared("issuer.json", urls.document(i), Reads(objects=(me,)),
+                       lambda i=i: dump(ob2.issuer(ctx.urls, i)))
+        own = tuple(("achievements", a.slug) for a in ctx.site.achievements.values() if a.issuer == i.slug)
+        yield Declared("issuer.html", urls.page(i), Reads("issuer.html", (me, *own), PAGE_CONFIG),
+                       lambda i=i: pages.issuer_page(ctx, i))
+        if i.image:
+            yield _file("image", urls.image(i), i.image.data)
+
+
+def _achievement_routes(ctx: Context) -> Iterator[Declared]:
+    for a in ctx.site.achievements.values():
+        me, issuer = ("achievements", a.slug), ("issuers", a.issuer)
+        yield Declared("badge.json", urls.document(a), Reads(objects=(me,)),
+                       lambda a=a: dump(ob2.badge_class(ctx.urls, a)))
+        earned = pages.earned_by(ctx, a)
+        preview = earned[:pages.EARNED_PREVIEW]
+        yield Declared("achievement.html", urls.page(a),
+                       Reads("achievement.html", (me, issuer), PAGE_CONFIG + CREDITS, clock=True,
+                             values=(str(len(earned)), *_shown(preview))),
+                       lambda a=a: pages.achievement_page(ctx, a))
+        if len(earned) > len(preview):  # the full list, in pages
+            size = pages.EARNED_PER_PAGE
+            count, total = -(-len(earned) // size), len(earned)
+            for n in range(1, count + 1):
+                chunk = earned[(n - 1) * size:n * size]
+                yield Declared("earned.html", urls.earned(a, n),
+                               Reads("earned.html", (me,), PAGE_CONFIG, clock=True,
+                                     values=(str(n), str(count), str(total), *_shown(chunk))),
+                               lambda a=a, n=n, count=count, chunk=chunk, total=total:
+                               pages.earned_page(ctx, a, n, count, chunk, total))
+        yield _file("image", urls.image(a), a.image.data)
+
+
+def _assertion_routes(ctx: Context) -> Iterator[Declared]:
+    replaced_by = ctx.site.replaced_by
+    for x in ctx.site.assertions.values():
+        achievement = ctx.site.achievements[x.achievement]
+        me = ("assertions", x.uid)
+        yield Declared("assertion.json", urls.document(x), Reads(objects=(me,)),
+                       lambda x=x: dump(ob2.assertion(ctx.urls, x)))
+        shown = [me, ("achievements", achievement.slug), ("issuers", achievement.issuer)]
+        shown += [("earners", x.earner)] if x.earner else []
+        shown += [("assertions", other) for other in (replaced_by.get(x.uid), x.replaces) if other]
+        signed = ctx.signed.credentials.get(x.uid)
+        yield Declared("assertion.html", urls.page(x),
+                       Reads("assertion.html", tuple(shown), PAGE_CONFIG + CREDITS + ("validator_url",), clock=True,
+                             values=(_digest(signed) if signed else "-",)),
+                       lambda x=x: pages.assertion_page(ctx, x))
+
+
+def _earner_routes(ctx: Context) -> Iterator[Declared]:
+    for e in ctx.site.earners.values():
+        theirs = ctx.site.assertions_earned_by(e.slug)
+        shown = [("earners", e.slug)]
+        shown += [o for a in theirs for o in (("assertions", a.uid), ("achievements", a.achievement))]
+        yield Declared("earner.html", urls.page(e), Reads("earner.html", tuple(shown), PAGE_CONFIG, clock=True),
+                       lambda e=e: pages.earner_page(ctx, e))
+        if e.image:
+            yield _file("image", urls.image(e), e.image.data)
+
+
+def _site_routes(ctx: Context) -> Iterator[Declared]:
+    """Site-wide pages: each reads what it shows (not every assertion's text)."""
+    site = ctx.site
+    listed = tuple(f"{e.slug}\0{e.name}" for e in site.earners.values() if e.listed)
+    cards = tuple(("issuers", slug) for slug in site.issuers) + tuple(("achievements", s) for s in site.achievements)
+    counts = tuple(f"{slug}:{sum(not a.revoked for a in site.assertions_of(slug))}" for slug in site.achievements)
+    yield Declared("home", urls.HOME, Reads("index.html", cards, PAGE_CONFIG, values=counts),
+                   lambda: pages.home_page(ctx))
+    yield Declared("earners", urls.EARNERS, Reads("earners.html", (), PAGE_CONFIG, values=listed),
+                   lambda: pages.earners_index(ctx))
+    yield Declared("404", urls.NOT_FOUND, Reads("404.html", (), PAGE_CONFIG), lambda: pages.not_found_page(ctx))
+    yield Declared("sitemap", urls.SITEMAP,
+                   Reads("sitemap.xml", (), ("base_url",), values=(*site.issuers, "|", *site.achievements, "|",
+                                                                    *(e.slug for e in site.earners.values() if e.listed))),
+                   lambda: pages.sitemap(ctx))
+    yield Declared("nojekyll", urls.NOJEKYLL, Reads(), lambda: b"")
+    for name, path in ctx.assets.items():
+        yield _file("asset", urls.asset(name), path.read_bytes())
+
+
+def _signed_routes(ctx: Context) -> Iterator[Declared]:
     """Open Badges 3.0: credentials and status lists as committed, DID documents."""
     signed = ctx.signed
     for uid, data in signed.credentials.items():
-        yield Output(urls.credential(ctx.site.assertions[uid]), _digest(data), lambda d=data: d)
+        yield _file("credential", urls.credential(ctx.site.assertions[uid]), data)
     for (slug, number), data in signed.status_lists.items():
-        yield Output(urls.status_list(slug, number), _digest(data), lambda d=data: d)
+        yield _file("status", urls.status_list(slug, number), data)
     for slug, data in signed.did_documents.items():
-        yield Output(urls.did_document(ctx.site.issuers[slug]), _digest(data), lambda d=data: d)
+        yield _file("did", urls.did_document(ctx.site.issuers[slug]), data)
 
 
-ROUTES: tuple[Callable[[Context], Iterable[Output]], ...] = (
+ROUTES: tuple[Callable[[Context], Iterable[Declared]], ...] = (
     _site_routes,
     _signed_routes,
     _issuer_routes,
@@ -130,16 +139,21 @@ ROUTES: tuple[Callable[[Context], Iterable[Output]], ...] = (
 )
 
 
+def declared(ctx: Context) -> Iterator[Declared]:
+    """Every output of the site with its declared inputs."""
+    for route in ROUTES:
+        yield from route(ctx)
+
+
 def plan(ctx: Context) -> list[Output]:
-    """All outputs of the site; refuses an unsafe path or two outputs at one path."""
+    """All outputs of the site, fingerprinted; refuses an unsafe path or two outputs at one path."""
+    prints = Fingerprints(ctx.site, ctx.config, ctx.env, ctx.code)
     seen: set[str] = set()
     outputs = []
-    for route in ROUTES:
-        for output in route(ctx):
-            path = urls.checked(output.path)
-            if path in seen:
-                raise OutputPathError(f"two outputs would be written to {path!r}")
-            seen.add(path)
-            outputs.append(output)
+    for d in declared(ctx):
+        path = urls.checked(d.path)
+        if path in seen:
+            raise OutputPathError(f"two outputs would be written to {path!r}")
+        seen.add(path)
+        outputs.append(Output(path, prints.of(d.kind, d.reads), d.make))
     return outputs
-

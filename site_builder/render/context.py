@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,18 +11,18 @@ from site_builder.config import SiteConfig
 from site_builder.model import Signed, Site
 from site_builder.urls import Urls
 
+# Config keys every page reads (through base.html and the page context as ``site``).
+PAGE_CONFIG = ("title", "description", "language", "base_url")
+
 
 @dataclass(frozen=True)
 class Context:
-    """The site, config, URL scheme, theme environment and the digest of every site-wide input."""
+    """The site, config, URL scheme, theme environment, and the digest of badgesite's own code."""
 
     site: Site
     config: SiteConfig
     urls: Urls
     env: jinja2.Environment
     assets: dict[str, Any]
-    global_digest: str
+    code: str
     signed: Signed
-
-    def fingerprint(self, kind: str, *parts: str) -> str:
-        return hashlib.sha256("\0".join((self.global_digest, kind, *parts)).encode()).hexdigest()

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 from site_builder import urls
 from site_builder.model import Achievement, Assertion, Earner, Issuer
-from site_builder.render.context import Context
+from site_builder.render.context import PAGE_CONFIG, Context
 from site_builder.render.text import format_credits, script_json
 from site_builder.serialise import ob2
 
 
-def _render(ctx: Context, template: str, path: str, *, root: str = "",
-            noindex: bool = False, **values: Any) -> bytes:
+def _render(ctx: Context, template: str, path: str, *, root: str = "", noindex: bool = False,
+            clock: bool = False, **values: Any) -> bytes:
+    """A page from the theme. The template sees only what the page's route declares it reads:
+    the objects passed in ``values``, the PAGE_CONFIG keys as ``site``, the build time if ``clock``."""
     config = ctx.config
     to = urls.Links(path, root)
     page = {
@@ -23,12 +26,15 @@ def _render(ctx: Context, template: str, path: str, *, root: str = "",
         "noindex": noindex,
     }
     text = ctx.env.get_template(template).render(
-        site=config, page=page, to=to, as_of=ctx.site.build_time, issuers=ctx.site.issuers,
-        achievements=ctx.site.achievements, earners=ctx.site.earners,
-        credits=lambda v: format_credits(v, config.credit_unit, config.credit_unit_plural),
-        **values,
+        site=SimpleNamespace(**{k: getattr(config, k) for k in PAGE_CONFIG}), page=page, to=to,
+        **({"as_of": ctx.site.build_time} if clock else {}), **values,
     )
     return text.encode("utf-8")
+
+
+def _credits(ctx: Context) -> Any:
+    config = ctx.config
+    return lambda value: format_credits(value, config.credit_unit, config.credit_unit_plural)
 
 
 def _sorted(assertions: list[Assertion]) -> list[Assertion]:
@@ -36,7 +42,8 @@ def _sorted(assertions: list[Assertion]) -> list[Assertion]:
 
 
 def home_page(ctx: Context) -> bytes:
-    return _render(ctx, "index.html", urls.HOME, counts={
+    return _render(ctx, "index.html", urls.HOME, issuers=ctx.site.issuers, achievements=ctx.site.achievements,
+                   counts={
         slug: len([a for a in ctx.site.assertions_of(slug) if not a.revoked])
         for slug in ctx.site.achievements
     })
@@ -62,14 +69,14 @@ def earned_by(ctx: Context, achievement: Achievement) -> list[tuple[Assertion, E
 
 def achievement_page(ctx: Context, achievement: Achievement) -> bytes:
     earned = earned_by(ctx, achievement)
-    return _render(ctx, "achievement.html", urls.page(achievement), achievement=achievement,
-                   issuer=ctx.site.issuers[achievement.issuer], earned=earned[:EARNED_PREVIEW],
+    return _render(ctx, "achievement.html", urls.page(achievement), clock=True, achievement=achievement,
+                   credits=_credits(ctx), issuer=ctx.site.issuers[achievement.issuer], earned=earned[:EARNED_PREVIEW],
                    earned_total=len(earned), json_url=ctx.urls.document(achievement))
 
 
 def earned_page(ctx: Context, achievement: Achievement, number: int, count: int,
                 earned: list[tuple[Assertion, Earner]], total: int) -> bytes:
-    return _render(ctx, "earned.html", urls.earned(achievement, number), achievement=achievement,
+    return _render(ctx, "earned.html", urls.earned(achievement, number), clock=True, achievement=achievement,
                    earned=earned, number=number, count=count, total=total)
 
 
@@ -80,7 +87,7 @@ def assertion_page(ctx: Context, assertion: Assertion) -> bytes:
     host = urlsplit(ctx.urls.base_url).hostname or ""
     issuer_host = urlsplit(issuer.url).hostname or ""
     return _render(
-        ctx, "assertion.html", urls.page(assertion), noindex=True,
+        ctx, "assertion.html", urls.page(assertion), noindex=True, clock=True, credits=_credits(ctx),
         assertion=assertion, achievement=achievement, issuer=issuer,
         earner=ctx.site.earners.get(assertion.earner),
         status=assertion.status(ctx.site.build_time),
@@ -98,8 +105,9 @@ def assertion_page(ctx: Context, assertion: Assertion) -> bytes:
 
 def earner_page(ctx: Context, earner: Earner) -> bytes:
     theirs = _sorted(ctx.site.assertions_earned_by(earner.slug))
-    return _render(ctx, "earner.html", urls.page(earner), noindex=not earner.listed,
-                   earner=earner, theirs=theirs)
+    return _render(ctx, "earner.html", urls.page(earner), noindex=not earner.listed, clock=True,
+                   earner=earner, theirs=theirs, achievements={a.achievement: ctx.site.achievements[a.achievement]
+                                                               for a in theirs})
 
 
 def earners_index(ctx: Context) -> bytes:
