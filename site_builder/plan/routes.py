@@ -109,9 +109,10 @@ def _site_routes(ctx: Context) -> Iterator[Declared]:
     yield Declared("earners", urls.EARNERS, Reads("earners.html", (), PAGE_CONFIG, values=listed),
                    lambda: pages.earners_index(ctx))
     yield Declared("404", urls.NOT_FOUND, Reads("404.html", (), PAGE_CONFIG), lambda: pages.not_found_page(ctx))
+    slugs = tuple(e.slug for e in site.earners.values() if e.listed)
     yield Declared("sitemap", urls.SITEMAP,
-                   Reads("sitemap.xml", (), ("base_url",), values=(*site.issuers, "|", *site.achievements, "|",
-                                                                    *(e.slug for e in site.earners.values() if e.listed))),
+                   Reads("sitemap.xml", (), ("base_url",),
+                         values=(*site.issuers, "|", *site.achievements, "|", *slugs)),
                    lambda: pages.sitemap(ctx))
     yield Declared("nojekyll", urls.NOJEKYLL, Reads(), lambda: b"")
     for name, path in ctx.assets.items():
