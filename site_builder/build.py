@@ -16,9 +16,10 @@ from site_builder.caches import BuildCache, ProofCache
 from site_builder.config import SiteConfig, build_time
 from site_builder.load.content import stat_signature
 from site_builder.model import Signed, Site
+from site_builder.plan.incremental import plan_warm
 from site_builder.plan.routes import plan
 from site_builder.render.context import Context
-from site_builder.render.theme import environment, theme_files, theme_folders
+from site_builder.render.theme import environment, theme_digest, theme_files, theme_folders
 from site_builder.urls import Urls
 from site_builder.validate import load_site, validate
 from site_builder.write import WriteStats, outputs_intact, write_outputs
@@ -53,10 +54,19 @@ def inputs_digest(config: SiteConfig, preview: bool, when: datetime) -> str:
                           f"\0{files}".encode()).hexdigest()
 
 
-def make_context(config: SiteConfig, site: Site, signed: Signed | None = None) -> Context:
-    """What planning and rendering read. Each output's fingerprint is derived from its declared inputs."""
+def make_context(config: SiteConfig, site: Site, signed: Signed | None = None,
+                 cache: BuildCache | None = None, theme: str = "") -> Context:
+    """What planning and rendering read. A warm process keeps the environment (compiled templates) of an
+    unchanged theme (``theme``: the digest of its files)."""
     folders = theme_folders(config)
-    return Context(site, config, Urls(config.base_url), environment(folders), theme_files(folders, "assets"),
+    name = theme or theme_digest(folders)
+    env = cache.env.get(name) if cache else None
+    if env is None:
+        env = environment(folders)
+        if cache is not None:
+            cache.env.clear()
+            cache.env[name] = env
+    return Context(site, config, Urls(config.base_url), env, theme_files(folders, "assets"),
                    code_digest(), signed or Signed())
 
 
@@ -95,8 +105,9 @@ def _build(config: SiteConfig, preview: bool, cache: BuildCache | None, strict: 
         signed = validate(config, site, proofs, preview=preview,    # 1b. committed 3.0 content and proofs
                           memo=cache.signed if cache else None)
         proofs.save(folder / "proofs.json")
-        context = make_context(config, site, signed)                # 2. theme + site-wide digest
-        outputs = plan(context)                                     # 3. route table (serialisers, pages)
+        theme = theme_digest(theme_folders(config)) if cache else ""
+        context = make_context(config, site, signed, cache, theme)  # 2. theme, URLs, the render context
+        outputs = plan_warm(context, cache.plan, theme) if cache else plan(context)  # 3. outputs, their inputs
         # Before output/ changes: a build stopped from here on must never pass for "unchanged".
         # (A warm process does not snapshot; the next command-line build checks everything.)
         last_build.unlink(missing_ok=True)

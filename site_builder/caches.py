@@ -18,9 +18,18 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from site_builder.errors import Diagnostic
 from site_builder.load.jsonsource import JsonSource
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from site_builder.model import Signed, Site
+    from site_builder.plan.outputs import Output
+
+Key = tuple[str, str]  # (kind, key) of a content object
 
 
 @dataclass
@@ -35,6 +44,7 @@ class LoadCache:
     objects: dict[tuple[str, str], tuple[JsonSource, object, list[Diagnostic], list[str]]] = field(
         default_factory=dict)
     context: str = ""
+    text: dict[str, tuple[JsonSource, list[Diagnostic]]] = field(default_factory=dict)  # text checks per file
 
 
 @dataclass
@@ -72,6 +82,18 @@ class ProofCache:
 
 
 @dataclass
+class PlanMemo:
+    """What the last plan of a warm process left: its inputs, its groups of outputs and who read what."""
+
+    key: str = ""
+    site: Site | None = None
+    signed: Signed | None = None
+    groups: dict[Key, list[Output]] = field(default_factory=dict)
+    readers: dict[Key, set[Key]] = field(default_factory=dict)  # object -> groups whose outputs read it
+    references: dict[str, tuple[str, ...]] = field(default_factory=dict)  # template source -> templates it uses
+
+
+@dataclass
 class BuildCache:
     """What a warm process (``serve``) keeps between builds."""
 
@@ -79,3 +101,5 @@ class BuildCache:
     proofs: ProofCache = field(default_factory=ProofCache)
     signed: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     manifest: dict[str, tuple[str, int]] = field(default_factory=dict)  # as written by the last build
+    plan: PlanMemo = field(default_factory=PlanMemo)
+    env: dict[str, Environment] = field(default_factory=dict)  # the theme's Jinja environment, by theme folders

@@ -103,11 +103,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--ob3", action="store_true", help="bake the signed Open Badges 3.0 credential instead")
 
     p = sub.add_parser("verify", help="verify any Open Badge (2.0 or 3.0): a URL, a JSON/JWS file or a baked image")
-    p.add_argument("source", help="hosted assertion URL, JSON or JWS file, or baked PNG/SVG")
+    p.add_argument("source", help="badge or assertion page URL, JSON or JWS file, baked PNG/SVG, or an assertion "
+                   "id or content file of the site")
     p.add_argument("--recipient", metavar="EMAIL", help="check that the badge was awarded to this email")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
-    p.add_argument("--site", type=Path, metavar="DIR",
-                   help="serve this site's base_url from its built output folder (verify before deploying)")
+    p.add_argument("--site", type=Path, metavar="DIR", action="append", default=[],
+                   help="serve this site's base_url from its built output folder (verify before deploying; "
+                   "repeatable; the first is the site whose assertion ids are looked up)")
     p.add_argument("--map", action="append", default=[], metavar="PREFIX=DIR",
                    help="serve URLs under PREFIX from the files of DIR instead of fetching them (repeatable; "
                    "also for local addresses, which are never fetched)")

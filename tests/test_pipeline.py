@@ -12,7 +12,8 @@ import pytest
 from site_builder.build import build
 from site_builder.config import load_config
 from site_builder.errors import OutputPathError
-from site_builder.plan.routes import Output, plan
+from site_builder.plan.outputs import Declared, Reads
+from site_builder.plan.routes import plan
 from site_builder.urls import checked as site_path
 from tests.support.fixtures import MINIMAL, copy_minimal
 
@@ -151,8 +152,13 @@ def test_two_outputs_at_one_path_are_refused(site: Path, monkeypatch: pytest.Mon
 
     config = load_config(site)
     ctx = build_module.make_context(config, load_site(config, build_module.build_time(config)))
-    clash = lambda ctx: [Output("index.html", "x", lambda: b"")]  # noqa: E731
-    monkeypatch.setattr(routes, "ROUTES", routes.ROUTES + (clash,))
+    original = routes.site_outputs
+
+    def clash(ctx):  # type: ignore[no-untyped-def]
+        yield from original(ctx)
+        yield Declared("clash", "index.html", Reads(), lambda: b"")
+
+    monkeypatch.setattr(routes, "site_outputs", clash)
     with pytest.raises(OutputPathError, match="two outputs would be written to 'index.html'"):
         plan(ctx)
 

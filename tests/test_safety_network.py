@@ -446,7 +446,7 @@ def test_reports_escape_control_characters_and_cut_long_values(tmp_path: Path,
     assert "Badge:     \\x1b[31mEvil\\u202eLOL\\r\\n" + "B" * 175 + "…\n" in text
     proof = next(c.message for c in report.checks if c.name == "proof")
     assert proof == ("proof type \\x1b[31mEvil" + "P" * 188 + "… is not supported: only DataIntegrityProof with "
-                     "cryptosuite eddsa-rdfc-2022 is supported")
+                     "cryptosuite eddsa-rdfc-2022 (or the draft eddsa-2022) and Ed25519Signature2020 are supported")
     assert main(["verify", str(path), "--json"]) == 1
     out = json.loads(capsys.readouterr().out)
     assert out["badge"] == "\\x1b[31mEvil\\u202eLOL\\r\\n" + "B" * 175 + "…"

@@ -109,7 +109,8 @@ def test_ob3_credential_file_json_report(signed: Path, capsys: pytest.CaptureFix
     path = str(signed / f"content/credentials/{UID}.json")
     code, out = cli(capsys, path, "--site", str(signed), "--recipient", " Ada@Example.org ")
     assert code == 0
-    assert list(out) == ["valid", "status", "version", "badge", "issuer", "recipient", "checks", "errors"]
+    assert list(out) == ["valid", "status", "version", "badge", "issuer", "recipient", "checks", "errors",
+                         "warnings"]
     assert out["valid"] is True and out["status"] == "valid" and out["version"] == "3.0"
     assert out["badge"] == "Careful Tester"
     assert out["issuer"] == f"Acme School District ({DID})"
@@ -223,17 +224,17 @@ def test_ob3_undefined_term_is_refused_by_name(signed: Path, tmp_path: Path) -> 
 def test_ob3_unsupported_proofs(signed: Path, tmp_path: Path) -> None:
     document = credential(signed)
     document["proof"] = {k: v for k, v in document["proof"].items() if k != "cryptosuite"}
-    document["proof"]["type"] = "Ed25519Signature2020"
-    document["@context"].append("https://w3id.org/security/suites/ed25519-2020/v1")  # defines its terms
+    document["proof"]["type"] = "BbsBlsSignature2020"
     report = verify(str(write(tmp_path / "old.json", document)), local(signed))
-    assert failed(report) == ["proof"]
-    assert message(report, "proof") == ("proof type Ed25519Signature2020 is not supported: only DataIntegrityProof "
-                                        "with cryptosuite eddsa-rdfc-2022 is supported")
-    header = base64.urlsafe_b64encode(b'{"alg":"EdDSA","typ":"JWT"}').rstrip(b"=").decode()
-    body = base64.urlsafe_b64encode(json.dumps({"vc": credential(signed)}).encode()).rstrip(b"=").decode()
-    report = verify(str(write(tmp_path / "vc.jwt", f"{header}.{body}.c2ln")), local(signed))
-    assert report.version == "3.0" and failed(report) == ["proof"]
-    assert message(report, "proof").startswith("VC-JWT proofs (a credential wrapped in a JWT) are not supported")
+    # Without the DataIntegrityProof type its terms (created, ...) are undefined too: json-ld fails as well.
+    assert failed(report) == ["json-ld", "proof"] and report.status == "invalid"
+    assert message(report, "proof") == ("proof type BbsBlsSignature2020 is not supported: only DataIntegrityProof "
+                                        "with cryptosuite eddsa-rdfc-2022 (or the draft eddsa-2022) and "
+                                        "Ed25519Signature2020 are supported")
+    document["proof"] = dict(credential(signed)["proof"], cryptosuite="ecdsa-rdfc-2019")
+    report = verify(str(write(tmp_path / "ecdsa.json", document)), local(signed))
+    assert failed(report) == ["proof"] and message(report, "proof").startswith(
+        "proof type DataIntegrityProof/ecdsa-rdfc-2019 is not supported")
 
 
 def test_ob3_revoked_via_status_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -288,6 +289,16 @@ def test_ob3_did_key_and_https_key_documents(tmp_path: Path) -> None:
                                    "publicKeyMultibase": key.public_multibase})
     fetcher = local(LocalSite("https://keys.example.org/", folder))
     document = proof.sign(_with_issuer(unsigned, issuer), key, "2025-01-01T00:00:00Z")
+    # Issue 7, item 6: the controller document must list the key under assertionMethod.
+    report = verify(str(write(tmp_path / "https.json", document)), fetcher)
+    assert failed(report) == ["key", "signature"]
+    assert message(report, "key") == (f"cannot fetch the controller document {issuer} of the key {method}: "
+                                      f"{issuer} answered HTTP 404")
+    write(folder / "issuer", {"@context": ["https://www.w3.org/ns/cid/v1"], "id": issuer, "assertionMethod": []})
+    report = verify(str(write(tmp_path / "https.json", document)), fetcher)
+    assert message(report, "key") == (f"{method} is not listed in assertionMethod of its controller document "
+                                      f"{issuer} (listed: none)")
+    write(folder / "issuer", {"id": issuer, "assertionMethod": [method]})
     assert verify(str(write(tmp_path / "https.json", document)), fetcher).valid
     other = proof.sign(_with_issuer(unsigned, "https://keys.example.org/other"), key, "2025-01-01T00:00:00Z")
     report = verify(str(write(tmp_path / "other.json", other)), fetcher)
@@ -387,9 +398,12 @@ def test_ob2_baked_svg_and_png(signed: Path, demo: Path, tmp_path: Path, capsys:
     assert report.valid and report.origin == "baked PNG"
     assert message(report, "hosted") == f"{DEMO}assertions/{PNG_DEMO}.json serves this very assertion"
     tampered = svg.read_text().replace('"issuedOn":"2025-03-14', '"issuedOn":"2024-03-14')
+    # Issue 7, item 5: the given copy only names the hosted URL; the hosted assertion is verified, with a warning.
     report = verify(str(write(tmp_path / "t.svg", tampered)), local(signed))
-    assert failed(report) == ["hosted"]
-    assert message(report, "hosted").endswith("(in: issuedOn)")
+    assert report.valid and message(report, "hosted") == f"{BASE}assertions/{UID}.json serves the assertion"
+    assert report.warnings == [f"the given copy differs from what its issuer serves at {BASE}assertions/{UID}.json "
+                               "(in: issuedOn); the hosted assertion was verified"]
+    assert message(report, "issued-on").startswith("issuedOn 2025-03-14")
 
 
 # ---------------------------------------------------------------- Open Badges 2.0 signed (JWS)

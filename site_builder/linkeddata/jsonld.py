@@ -65,43 +65,107 @@ def canonize(document: dict[str, Any]) -> str:
 def canonize_full(document: dict[str, Any]) -> str:
     """RDFC-1.0 canonical N-Quads by pyoxigraph (about twice as fast as pyld, same bytes).
 
-    pyoxigraph has no document loader, so the shipped contexts are inlined; a context URL
+    pyoxigraph has no document loader, so every shipped context the document uses, at any
+    depth (an embedded endorsement carries its own ``@context``), is inlined; a context URL
     that is not shipped is an error, as with the frozen loader.
     """
-    contexts = _inline_contexts()
-    listed = document.get("@context", [])
-    inlined = []
-    for item in listed if isinstance(listed, list) else [listed]:
-        if isinstance(item, str):
-            if item not in contexts:
-                raise ValueError(f"unknown JSON-LD context {item!r} (only shipped contexts are loaded)")
-            item = contexts[item]
-        inlined.append(item)
-    return _nquads(dict(document, **{"@context": inlined}))
+    return _nquads(inline_contexts(document))
 
 
-def _leaf_keys(value: Any, path: str, out: set[str]) -> None:
+def _inline_context(value: Any, contexts: dict[str, Any], depth: int) -> Any:
+    """One ``@context`` value with every URL replaced by the shipped context (recursively)."""
+    if depth > 16:
+        raise ValueError("JSON-LD contexts nest more than 16 deep")
+    if isinstance(value, str):
+        if value not in contexts:
+            raise ValueError(f"unknown JSON-LD context {value!r} (only shipped contexts are loaded)")
+        return _inline_context(contexts[value], contexts, depth + 1)
+    if isinstance(value, list):
+        return [_inline_context(item, contexts, depth) for item in value]
+    if isinstance(value, dict):
+        return {key: _inline_in_context(item, key, contexts, depth) for key, item in value.items()}
+    return value
+
+
+def _inline_in_context(value: Any, key: str, contexts: dict[str, Any], depth: int) -> Any:
+    """A member of a context: scoped contexts (``@context`` of a term) and ``@import`` are inlined."""
+    if key == "@import" and isinstance(value, str):
+        if value not in contexts:
+            raise ValueError(f"unknown JSON-LD context {value!r} (only shipped contexts are loaded)")
+        return _inline_context(contexts[value], contexts, depth + 1)
+    if isinstance(value, dict):
+        return {k: _inline_context(v, contexts, depth + 1) if k == "@context" else _inline_in_context(
+            v, k, contexts, depth) for k, v in value.items()}
+    return value
+
+
+def _inline_document(value: Any, contexts: dict[str, Any]) -> Any:
+    if isinstance(value, dict):
+        return {key: _inline_context(item, contexts, 0) if key == "@context" else _inline_document(item, contexts)
+                for key, item in value.items()}
+    if isinstance(value, list):
+        return [_inline_document(item, contexts) for item in value]
+    return value
+
+
+def inline_contexts(document: dict[str, Any], extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``document`` with every shipped context it names, at any depth, inlined; ValueError for others.
+
+    ``extra`` maps more context URLs to their ``@context`` values (the verifier's own).
+    """
+    return _inline_document(document, _inline_contexts() | extra if extra else _inline_contexts())
+
+
+def _named_paths(value: Any, names: set[str], path: str, out: list[str]) -> None:
     if isinstance(value, dict):
         for key, item in value.items():
-            if key != "@context":
-                out.add(f"{path}/{key}")
-                _leaf_keys(item, f"{path}/{key}", out)
+            if key == "@context":
+                continue
+            if key in names:
+                out.append(f"{path}/{key}")
+            _named_paths(item, names, f"{path}/{key}", out)
     elif isinstance(value, list):
         for item in value:
-            _leaf_keys(item, path, out)
+            _named_paths(item, names, path, out)
+
+
+def _relative_types(expanded: Any, out: set[str]) -> None:
+    if isinstance(expanded, dict):
+        for key, item in expanded.items():
+            if key == "@type" and not isinstance(item, dict):
+                out.update(f"type {t}" for t in (item if isinstance(item, list) else [item])
+                           if isinstance(t, str) and ":" not in t)
+            else:
+                _relative_types(item, out)
+    elif isinstance(expanded, list):
+        for item in expanded:
+            _relative_types(item, out)
 
 
 def dropped_terms(document: dict[str, Any]) -> list[str]:
-    """Properties that JSON-LD expansion would silently drop (terms no context defines).
+    """What JSON-LD expansion drops or leaves relative, so that no RDF (and no proof) covers it.
 
-    Compacting the expansion with the document's own context gives back every property
-    that survived; whatever is missing was dropped.
+    Properties whose term no context defines (by JSON pointer) and ``type`` values that do
+    not expand to an absolute IRI. Only expansion is consulted: a term that compacts back
+    under another name (``image`` to a full IRI) is not dropped.
     """
-    expanded = jsonld.expand(document, {"documentLoader": document_loader()})
-    compacted = jsonld.compact(expanded, {"@context": document.get("@context")},
-                               {"documentLoader": document_loader(), "compactArrays": True})
-    before: set[str] = set()
-    after: set[str] = set()
-    _leaf_keys(document, "", before)
-    _leaf_keys(compacted, "", after)
-    return sorted(before - after)
+    dropped: set[str] = set()
+    nulls: list[None] = []
+
+    def on_dropped(expanded: str | None) -> None:
+        if expanded is None:
+            nulls.append(None)
+        else:
+            dropped.add(expanded)
+
+    # base None: relative IRIs stay relative (pyld would otherwise resolve them against a placeholder base)
+    expanded = jsonld.expand(document, {"documentLoader": document_loader(), "base": None},
+                             on_property_dropped=on_dropped)
+    found: list[str] = []
+    _named_paths(document, dropped, "", found)
+    found += sorted({name for name in dropped if not any(p.endswith("/" + name) for p in found)})
+    if nulls:
+        found.append("a term the @context maps to null")
+    types: set[str] = set()
+    _relative_types(expanded, types)
+    return sorted(dict.fromkeys(found)) + sorted(types)

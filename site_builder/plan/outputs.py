@@ -35,6 +35,8 @@ class Reads:
     config: tuple[str, ...] = ()  # site.toml keys
     clock: bool = False  # shows a status as of the build time
     values: tuple[str, ...] = ()  # anything else it shows, as text (counts, numbers, digests of bytes)
+    lists: tuple[tuple[str, str], ...] = ()  # objects it lists by a few fields, which ``values`` hold: a change
+    # to one reaches the output (plan/incremental.py); its fingerprint changes only if ``values`` do
 
 
 class Declared(NamedTuple):
@@ -62,6 +64,7 @@ class Fingerprints:
     config: SiteConfig
     env: jinja2.Environment
     code: str  # badgesite's own code: a new version makes everything again
+    references: dict[str, tuple[str, ...]] = field(default_factory=dict)  # template source -> names it uses
     _templates: dict[str, str] = field(default_factory=dict)
     _objects: dict[tuple[str, str], str] = field(default_factory=dict)
     _config: dict[tuple[str, ...], str] = field(default_factory=dict)
@@ -75,7 +78,15 @@ class Fingerprints:
             self._templates[name] = ""  # a cycle ends here
             source, _, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
             h = hashlib.sha256(f"{name}\0{source}".encode())
-            for other in sorted(n for n in jinja2.meta.find_referenced_templates(self.env.parse(source)) if n):
+            if source not in self.references:  # parsing is slow: a warm process keeps what it found
+                try:
+                    parsed = self.env.parse(source, name)
+                except jinja2.TemplateSyntaxError:
+                    self.env.get_template(name)  # raises the theme's one-line error naming the template
+                    raise
+                self.references[source] = tuple(sorted(
+                    n for n in jinja2.meta.find_referenced_templates(parsed) if n))
+            for other in self.references[source]:
                 h.update(self.template(other).encode())
             self._templates[name] = h.hexdigest()
         return self._templates[name]

@@ -7,11 +7,12 @@ writer skips outputs whose inputs did not change without rendering them.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from site_builder import urls
 from site_builder.errors import OutputPathError
-from site_builder.model import Assertion, Earner
+from site_builder.model import Achievement, Assertion, Earner, Issuer
 from site_builder.plan.outputs import PAGE_CONFIG, Declared, Fingerprints, Output, Reads
 from site_builder.render import pages
 from site_builder.render.context import Context
@@ -34,71 +35,81 @@ def _file(kind: str, path: str, data: bytes) -> Declared:
     return Declared(kind, path, Reads(values=(_digest(data),)), lambda: data)
 
 
-def _issuer_routes(ctx: Context) -> Iterator[Declared]:
-    for i in ctx.site.issuers.values():
-        me = ("issuers", i.slug)
-        yield Declared("issuer.json", urls.document(i), Reads(objects=(me,)),
-                       lambda i=i: dump(ob2.issuer(ctx.urls, i)))
-        own = tuple(("achievements", a.slug) for a in ctx.site.achievements.values() if a.issuer == i.slug)
-        yield Declared("issuer.html", urls.page(i), Reads("issuer.html", (me, *own), PAGE_CONFIG),
-                       lambda i=i: pages.issuer_page(ctx, i))
-        if i.image:
-            yield _file("image", urls.image(i), i.image.data)
+def issuer_outputs(ctx: Context, i: Issuer) -> Iterator[Declared]:
+    """An issuer's documents, page and logo, and its signed status lists and DID document."""
+    me = ("issuers", i.slug)
+    yield Declared("issuer.json", urls.document(i), Reads(objects=(me,)),
+                   lambda i=i: dump(ob2.issuer(ctx.urls, i)))
+    own = tuple(("achievements", a.slug) for a in ctx.site.achievements.values() if a.issuer == i.slug)
+    yield Declared("issuer.html", urls.page(i), Reads("issuer.html", (me, *own), PAGE_CONFIG),
+                   lambda i=i: pages.issuer_page(ctx, i))
+    if i.image:
+        yield _file("image", urls.image(i), i.image.data)
+    for (slug, number), data in ctx.signed.status_lists.items():
+        if slug == i.slug:
+            yield _file("status", urls.status_list(slug, number), data)
+    if i.slug in ctx.signed.did_documents:
+        yield _file("did", urls.did_document(i), ctx.signed.did_documents[i.slug])
 
 
-def _achievement_routes(ctx: Context) -> Iterator[Declared]:
-    for a in ctx.site.achievements.values():
-        me, issuer = ("achievements", a.slug), ("issuers", a.issuer)
-        yield Declared("badge.json", urls.document(a), Reads(objects=(me,)),
-                       lambda a=a: dump(ob2.badge_class(ctx.urls, a)))
-        earned = pages.earned_by(ctx, a)
-        preview = earned[:pages.EARNED_PREVIEW]
-        yield Declared("achievement.html", urls.page(a),
-                       Reads("achievement.html", (me, issuer), PAGE_CONFIG + CREDITS, clock=True,
-                             values=(str(len(earned)), *_shown(preview))),
-                       lambda a=a: pages.achievement_page(ctx, a))
-        if len(earned) > len(preview):  # the full list, in pages
-            size = pages.EARNED_PER_PAGE
-            count, total = -(-len(earned) // size), len(earned)
-            for n in range(1, count + 1):
-                chunk = earned[(n - 1) * size:n * size]
-                yield Declared("earned.html", urls.earned(a, n),
-                               Reads("earned.html", (me,), PAGE_CONFIG, clock=True,
-                                     values=(str(n), str(count), str(total), *_shown(chunk))),
-                               lambda a=a, n=n, count=count, chunk=chunk, total=total:
-                               pages.earned_page(ctx, a, n, count, chunk, total))
-        yield _file("image", urls.image(a), a.image.data)
+def achievement_outputs(ctx: Context, a: Achievement) -> Iterator[Declared]:
+    """An achievement's BadgeClass, page (with who earned it, in pages when long) and image."""
+    me, issuer = ("achievements", a.slug), ("issuers", a.issuer)
+    awards = ctx.site.assertions_of(a.slug)  # whether each is listed depends on the award and its earner
+    listing = tuple(("assertions", x.uid) for x in awards) + tuple(("earners", x.earner) for x in awards
+                                                                    if x.earner)
+    yield Declared("badge.json", urls.document(a), Reads(objects=(me,)),
+                   lambda a=a: dump(ob2.badge_class(ctx.urls, a)))
+    earned = pages.earned_by(ctx, a)
+    preview = earned[:pages.EARNED_PREVIEW]
+    yield Declared("achievement.html", urls.page(a),
+                   Reads("achievement.html", (me, issuer), PAGE_CONFIG + CREDITS, clock=True,
+                         values=(str(len(earned)), *_shown(preview)), lists=listing),
+                   lambda a=a: pages.achievement_page(ctx, a))
+    if len(earned) > len(preview):  # the full list, in pages
+        size = pages.EARNED_PER_PAGE
+        count, total = -(-len(earned) // size), len(earned)
+        for n in range(1, count + 1):
+            chunk = earned[(n - 1) * size:n * size]
+            yield Declared("earned.html", urls.earned(a, n),
+                           Reads("earned.html", (me,), PAGE_CONFIG, clock=True,
+                                 values=(str(n), str(count), str(total), *_shown(chunk)), lists=listing),
+                           lambda a=a, n=n, count=count, chunk=chunk, total=total:
+                           pages.earned_page(ctx, a, n, count, chunk, total))
+    yield _file("image", urls.image(a), a.image.data)
 
 
-def _assertion_routes(ctx: Context) -> Iterator[Declared]:
+def assertion_outputs(ctx: Context, x: Assertion) -> Iterator[Declared]:
+    """An assertion's hosted document and verification page, and its signed credential."""
     replaced_by = ctx.site.replaced_by
-    for x in ctx.site.assertions.values():
-        achievement = ctx.site.achievements[x.achievement]
-        me = ("assertions", x.uid)
-        yield Declared("assertion.json", urls.document(x), Reads(objects=(me,)),
-                       lambda x=x: dump(ob2.assertion(ctx.urls, x)))
-        shown = [me, ("achievements", achievement.slug), ("issuers", achievement.issuer)]
-        shown += [("earners", x.earner)] if x.earner else []
-        shown += [("assertions", other) for other in (replaced_by.get(x.uid), x.replaces) if other]
-        signed = ctx.signed.credentials.get(x.uid)
-        yield Declared("assertion.html", urls.page(x),
-                       Reads("assertion.html", tuple(shown), PAGE_CONFIG + CREDITS + ("validator_url",), clock=True,
-                             values=(_digest(signed) if signed else "-",)),
-                       lambda x=x: pages.assertion_page(ctx, x))
+    achievement = ctx.site.achievements[x.achievement]
+    me = ("assertions", x.uid)
+    yield Declared("assertion.json", urls.document(x), Reads(objects=(me,)),
+                   lambda x=x: dump(ob2.assertion(ctx.urls, x)))
+    shown = [me, ("achievements", achievement.slug), ("issuers", achievement.issuer)]
+    shown += [("earners", x.earner)] if x.earner else []
+    shown += [("assertions", other) for other in (replaced_by.get(x.uid), x.replaces) if other]
+    signed = ctx.signed.credentials.get(x.uid)
+    yield Declared("assertion.html", urls.page(x),
+                   Reads("assertion.html", tuple(shown), PAGE_CONFIG + CREDITS + ("validator_url",), clock=True,
+                         values=(_digest(signed) if signed else "-",)),
+                   lambda x=x: pages.assertion_page(ctx, x))
+    if signed:
+        yield _file("credential", urls.credential(x), signed)
 
 
-def _earner_routes(ctx: Context) -> Iterator[Declared]:
-    for e in ctx.site.earners.values():
-        theirs = ctx.site.assertions_earned_by(e.slug)
-        shown = [("earners", e.slug)]
-        shown += [o for a in theirs for o in (("assertions", a.uid), ("achievements", a.achievement))]
-        yield Declared("earner.html", urls.page(e), Reads("earner.html", tuple(shown), PAGE_CONFIG, clock=True),
-                       lambda e=e: pages.earner_page(ctx, e))
-        if e.image:
-            yield _file("image", urls.image(e), e.image.data)
+def earner_outputs(ctx: Context, e: Earner) -> Iterator[Declared]:
+    """An earner's page and photo."""
+    theirs = ctx.site.assertions_earned_by(e.slug)
+    shown = [("earners", e.slug)]
+    shown += [o for a in theirs for o in (("assertions", a.uid), ("achievements", a.achievement))]
+    yield Declared("earner.html", urls.page(e), Reads("earner.html", tuple(shown), PAGE_CONFIG, clock=True),
+                   lambda e=e: pages.earner_page(ctx, e))
+    if e.image:
+        yield _file("image", urls.image(e), e.image.data)
 
 
-def _site_routes(ctx: Context) -> Iterator[Declared]:
+def site_outputs(ctx: Context) -> Iterator[Declared]:
     """Site-wide pages: each reads what it shows (not every assertion's text)."""
     site = ctx.site
     listed = tuple(f"{e.slug}\0{e.name}" for e in site.earners.values() if e.listed)
@@ -119,31 +130,22 @@ def _site_routes(ctx: Context) -> Iterator[Declared]:
         yield _file("asset", urls.asset(name), path.read_bytes())
 
 
-def _signed_routes(ctx: Context) -> Iterator[Declared]:
-    """Open Badges 3.0: credentials and status lists as committed, DID documents."""
-    signed = ctx.signed
-    for uid, data in signed.credentials.items():
-        yield _file("credential", urls.credential(ctx.site.assertions[uid]), data)
-    for (slug, number), data in signed.status_lists.items():
-        yield _file("status", urls.status_list(slug, number), data)
-    for slug, data in signed.did_documents.items():
-        yield _file("did", urls.did_document(ctx.site.issuers[slug]), data)
-
-
-ROUTES: tuple[Callable[[Context], Iterable[Declared]], ...] = (
-    _site_routes,
-    _signed_routes,
-    _issuer_routes,
-    _achievement_routes,
-    _assertion_routes,
-    _earner_routes,
+# The outputs of each content object, by kind. Planning runs them for every object, or, in a warm
+# process, only for the objects a change reaches (plan/incremental.py).
+PRIMARY: tuple[tuple[str, Callable[[Context, Any], Iterator[Declared]]], ...] = (
+    ("issuers", issuer_outputs),
+    ("achievements", achievement_outputs),
+    ("assertions", assertion_outputs),
+    ("earners", earner_outputs),
 )
 
 
 def declared(ctx: Context) -> Iterator[Declared]:
     """Every output of the site with its declared inputs."""
-    for route in ROUTES:
-        yield from route(ctx)
+    yield from site_outputs(ctx)
+    for kind, outputs_of in PRIMARY:
+        for obj in getattr(ctx.site, kind).values():
+            yield from outputs_of(ctx, obj)
 
 
 def plan(ctx: Context) -> list[Output]:

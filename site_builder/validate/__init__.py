@@ -30,7 +30,7 @@ def load_site(config: SiteConfig, now: datetime, cache: LoadCache | None = None,
     issue-time commands load a site several times and leave warnings to check and build).
     """
     loaded = read_site(config, now, cache)
-    errors, warnings = check_graph(config, loaded)
+    errors, warnings = check_graph(config, loaded, cache.text if cache is not None else None)
     diagnostics = [*loaded.diagnostics, *errors]
     if strict:
         diagnostics += warnings

@@ -28,8 +28,10 @@ PLACEHOLDERS = ("badges@example.org", "Replace with", "did **this**;")
 _NOT_SHOWN = {"identity", "identityHash", "salt", "@context", "type", "proof", "identities"}
 
 
-def check_graph(config: SiteConfig, loaded: Loaded) -> tuple[list[Diagnostic], list[Diagnostic]]:
-    """(errors, warnings) of the whole site."""
+def check_graph(config: SiteConfig, loaded: Loaded,
+                memo: dict[str, tuple[JsonSource, list[Diagnostic]]] | None = None,
+                ) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """(errors, warnings) of the whole site; ``memo`` (a warm process's) keeps the text checks of unchanged files."""
     site, sources = loaded.site, loaded.sources
     errors: list[Diagnostic] = []
     for src, pointer, slug, key in loaded.result_refs:
@@ -40,7 +42,7 @@ def check_graph(config: SiteConfig, loaded: Loaded) -> tuple[list[Diagnostic], l
     errors += _replacements(site, sources)
     errors += _status_indexes(site, sources)
     errors += _claimed_pages(site, sources, config.base_url)
-    warnings = list(_text_warnings(sources))
+    warnings = _text_warnings(sources, {} if memo is None else memo)
     errors += _published_recipients(site, sources, warnings)
     if not site.issuers and not loaded.diagnostics and not errors:
         errors.append(Diagnostic(relative_name(config.path("content"), config.root) + "/issuers",
@@ -134,13 +136,23 @@ def _value_at(sources: dict[tuple[str, str], JsonSource], diag: Diagnostic) -> s
     return value if isinstance(value, str) else ""
 
 
-def _text_warnings(sources: dict[tuple[str, str], JsonSource]) -> Iterator[Diagnostic]:
+def _text_warnings(sources: dict[tuple[str, str], JsonSource],
+                   memo: dict[str, tuple[JsonSource, list[Diagnostic]]]) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
     for (kind, _stem), src in sorted(sources.items()):
-        for pointer, text in _strings(src.data):
-            if (kind, pointer) not in PUBLIC_EMAIL_POINTERS and EMAIL_LIKE.search(text):
-                yield src.diag(pointer, "this looks like an email address and would be published: "
-                                        "remove it (recipient emails are only ever stored hashed)")
-            for placeholder in PLACEHOLDERS:
-                if placeholder in text:
-                    yield src.diag(pointer, f"placeholder text from `badgesite new` ({placeholder!r}) "
-                                            "would be published: replace it")
+        known = memo.get(src.name)
+        if known is None or known[0] is not src:  # the very same parsed file: its checks still hold
+            known = memo[src.name] = (src, list(_file_warnings(kind, src)))
+        found += known[1]
+    return found
+
+
+def _file_warnings(kind: str, src: JsonSource) -> Iterator[Diagnostic]:
+    for pointer, text in _strings(src.data):
+        if (kind, pointer) not in PUBLIC_EMAIL_POINTERS and EMAIL_LIKE.search(text):
+            yield src.diag(pointer, "this looks like an email address and would be published: "
+                                    "remove it (recipient emails are only ever stored hashed)")
+        for placeholder in PLACEHOLDERS:
+            if placeholder in text:
+                yield src.diag(pointer, f"placeholder text from `badgesite new` ({placeholder!r}) "
+                                        "would be published: replace it")

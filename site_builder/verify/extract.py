@@ -90,8 +90,8 @@ def classify(text: str, origin: str, name: str = "") -> Source:
             raise SourceError(f"{name or 'the ' + origin}: {exc}") from exc
         except ValueError as exc:
             raise SourceError(f"the {origin} holds a malformed JWS: {exc}") from exc
-        jwt = header.get("typ") == "JWT" or isinstance(payload, dict) and (
-            "vc" in payload or is_credential(payload))
+        # By the payload, not the header: OB 2.0 signers may also say "typ": "JWT".
+        jwt = isinstance(payload, dict) and (isinstance(payload.get("vc"), dict) or is_credential(payload))
         return Source(OB3_JWT if jwt else OB2_JWS, origin, payload if isinstance(payload, dict) else {}, text)
     if re.match(r"^https?://\S+$", text):
         return Source(URL, origin, text=text)
@@ -120,6 +120,8 @@ def _unbaked(source: str, data: bytes) -> Source:
         raise SourceError(f"{source}: the PNG holds no baked badge (no 'openbadges' or "
                           "'openbadgecredential' text chunk)")
     text, verify = svg_badge(data)
+    if not text and JWS.match(verify.strip()):  # OB 3.0: a VC-JWT in the verify attribute
+        return classify(verify, "baked SVG", source)
     if not text:
         if not verify:
             raise SourceError(f"{source}: the baked SVG element is empty and has no verify URL")

@@ -1,32 +1,29 @@
-"""Open Badges 3.0 (Verifiable Credentials) verification, after the OB 3.0 Verification section.
+"""Open Badges 3.0 (Verifiable Credentials 2.0 and 1.1) verification, after the OB 3.0 Verification section.
 
 Checks, in order: the credential's shape; that JSON-LD expansion drops no term (a dropped
-term is not signed, so it could say anything); the proof type (only DataIntegrityProof with
-eddsa-rdfc-2022); that the proof's key belongs to the issuer; the signature; the Bitstring
-Status List; validFrom/validUntil; and, when an email is given, the recipient's identifier.
+term is not signed, so it could say anything); the proof (an embedded proof of a type
+``integrity`` supports, or a VC-JWT, see ``vcjwt``); that its key belongs to the issuer; the
+signature; the status lists (``status``); validFrom/validUntil (issuanceDate/expirationDate
+in VC 1.1); and, when an email is given, the recipient's identifier.
 """
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pyld.jsonld import JsonLdError
 
-from site_builder.crypto import proof as prooflib
-from site_builder.crypto import statuslist
-from site_builder.linkeddata.jsonld import CONTEXTS as CONTEXT_FILES
+from site_builder.crypto.proof import ProofError
 from site_builder.linkeddata.jsonld import dropped_terms
+from site_builder.verify import contexts, integrity, vcjwt
 from site_builder.verify.common import as_list, has_type, hash_matches, node_id, parse_time, plain_matches, show
-from site_builder.verify.fetch import Fetcher, FetchError, fetch_json
-from site_builder.verify.limits import MAX_STATUS_LIST
-from site_builder.verify.report import EXPIRED, REVOKED, Report
+from site_builder.verify.extract import jws_parts
+from site_builder.verify.fetch import Fetcher
+from site_builder.verify.report import EXPIRED, Report
 from site_builder.verify.resolve import KeyProblem, issuer_key
+from site_builder.verify.status import check_entry
 
-SUPPORTED = f"only DataIntegrityProof with cryptosuite {prooflib.CRYPTOSUITE} is supported"
 VC_CONTEXTS = ("https://www.w3.org/ns/credentials/v2", "https://www.w3.org/2018/credentials/v1")
 
 
@@ -69,13 +66,14 @@ def _shape(report: Report, credential: dict[str, Any], issuer: str) -> None:
 
 
 def _terms(report: Report, credential: dict[str, Any]) -> None:
-    unknown = [c for c in as_list(credential.get("@context")) if isinstance(c, str) and c not in shipped_contexts()]
-    if unknown:
-        report.fail("json-ld", f"unknown @context {', '.join(unknown)} (contexts are never fetched: only the "
-                    "W3C, security and Open Badges contexts shipped with badgesite are known)")
+    try:
+        document = contexts.inlined(credential)
+    except ValueError as exc:
+        report.fail("json-ld", f"{exc}: contexts are never fetched, only the W3C, security, status list and "
+                    "Open Badges contexts shipped with badgesite are known")
         return
     try:
-        dropped = dropped_terms(credential)
+        dropped = dropped_terms(document)
     except (JsonLdError, ValueError, TypeError, KeyError) as exc:
         report.fail("json-ld", f"JSON-LD expansion fails: {str(exc).splitlines()[0][:300]}")
         return
@@ -87,41 +85,17 @@ def _terms(report: Report, credential: dict[str, Any]) -> None:
 
 
 def _pick_proof(report: Report, credential: dict[str, Any]) -> dict[str, Any] | None:
-    proofs = [p for p in as_list(credential.get("proof")) if isinstance(p, dict)]
+    proofs = integrity.proofs_of(credential)
     if not proofs:
         report.fail("proof", "the credential has no embedded proof")
         return None
-    for candidate in proofs:
-        if candidate.get("type") == "DataIntegrityProof" and candidate.get("cryptosuite") == prooflib.CRYPTOSUITE:
-            method = candidate.get("verificationMethod")
-            report.passed("proof", f"DataIntegrityProof ({prooflib.CRYPTOSUITE}) by {method}")
-            return candidate
-    kinds = ", ".join(sorted({f"{p.get('type')}" + (f"/{p['cryptosuite']}" if p.get("cryptosuite") else "")
-                              for p in proofs}))
-    report.fail("proof", f"proof type {kinds} is not supported: {SUPPORTED}")
+    chosen = integrity.first_supported(credential)
+    if chosen is not None:
+        report.passed("proof", f"{integrity.label(chosen)} by {chosen.get('verificationMethod')}")
+        return chosen
+    kinds = ", ".join(sorted({integrity.label(p) for p in proofs}))
+    report.fail("proof", f"proof type {kinds} is not supported: {integrity.SUPPORTED}")
     return None
-
-
-@lru_cache(maxsize=1)
-def shipped_contexts() -> frozenset[str]:
-    """The JSON-LD context URLs shipped with badgesite (the only ones ever loaded)."""
-    return frozenset(json.loads((CONTEXT_FILES / "index.json").read_text(encoding="utf-8")))
-
-
-def check_signature(document: dict[str, Any], proof: dict[str, Any], public: Ed25519PublicKey) -> None:
-    """``proof`` of ``document`` verifies with ``public``; ProofError (also for documents that
-    cannot be canonicalised) if not."""
-    try:
-        prooflib.check(dict(document, proof=proof), public)
-    except prooflib.ProofError:
-        raise
-    except (KeyError, TypeError, ValueError, SyntaxError) as exc:
-        raise prooflib.ProofError(f"the document cannot be canonicalised ({exc})") from exc
-
-
-def check_proof(document: dict[str, Any], proof: dict[str, Any], issuer: str, fetcher: Fetcher) -> None:
-    """Verify ``proof`` of ``document`` with the issuer's key; KeyProblem or ProofError if not."""
-    check_signature(document, proof, issuer_key(proof.get("verificationMethod"), issuer, fetcher))
 
 
 def _signature(report: Report, credential: dict[str, Any], proof: dict[str, Any], issuer: str,
@@ -135,60 +109,35 @@ def _signature(report: Report, credential: dict[str, Any], proof: dict[str, Any]
         return
     report.passed("key", f"{method} is a key of the issuer")
     try:
-        check_signature(credential, proof, public)
-    except prooflib.ProofError as exc:
+        integrity.check(credential, proof, public)
+    except ProofError as exc:
         report.fail("signature", str(exc))
         return
     report.passed("signature", "the proof verifies: the credential is unchanged since the issuer signed it")
 
 
-def _status_entry(entry: Any, issuer: str, fetcher: Fetcher, now: datetime) -> tuple[bool, str, str]:
-    """(ok, message, fails_as) for one credentialStatus entry."""
-    if not has_type(entry, "BitstringStatusListEntry"):
-        kind = entry.get("type") if isinstance(entry, dict) else entry
-        return False, f"credentialStatus type {kind!r} is not supported (only BitstringStatusListEntry)", "invalid"
-    purpose, url = entry.get("statusPurpose"), entry.get("statusListCredential")
+def _jwt_signature(report: Report, token: str, payload: dict[str, Any], credential: dict[str, Any],
+                   issuer: str, fetcher: Fetcher) -> None:
+    header = jws_parts(token)[0]
+    problems = vcjwt.claim_problems(payload, credential)
+    if problems:
+        report.fail("proof", "; ".join(problems))
+    else:
+        report.passed("proof", f"a VC-JWT signed with {header.get('alg')} by "
+                      f"{header.get('kid') or 'the jwk of its header'}")
     try:
-        index = int(entry.get("statusListIndex"))
-        if str(entry.get("statusSize", 1)) != "1":
-            return False, "status entries with statusSize other than 1 are not supported", "invalid"
-        listing = fetch_json(fetcher, url)
-    except (TypeError, ValueError) as exc:
-        return False, f"bad statusListIndex {entry.get('statusListIndex')!r} ({exc})", "invalid"
-    except FetchError as exc:
-        return False, f"cannot fetch the status list: {exc}", "invalid"
-    if not has_type(listing, "BitstringStatusListCredential"):
-        return False, f"{url} is not a BitstringStatusListCredential", "invalid"
-    if node_id(listing.get("issuer")) != issuer:
-        return False, f"the status list {url} is issued by {node_id(listing.get('issuer'))!r}, not {issuer}", "invalid"
-    proofs = [p for p in as_list(listing.get("proof")) if isinstance(p, dict)
-              and p.get("type") == "DataIntegrityProof" and p.get("cryptosuite") == prooflib.CRYPTOSUITE]
-    if not proofs:
-        return False, f"the status list {url} has no supported proof ({SUPPORTED})", "invalid"
+        public = vcjwt.key_of(header, issuer, fetcher)
+    except KeyProblem as exc:
+        report.fail("key", str(exc))
+        report.fail("signature", "not checked: no usable key of the issuer")
+        return
+    report.passed("key", f"{header.get('kid') or 'the jwk of the JWT header'} is a key of the issuer")
     try:
-        check_proof(listing, proofs[0], issuer, fetcher)
-    except (KeyProblem, prooflib.ProofError) as exc:
-        return False, f"the status list {url} does not verify: {exc}", "invalid"
-    until = listing.get("validUntil")
-    try:
-        if until and parse_time(until) < now:
-            return False, f"the status list {url} expired at {until}", "invalid"
-    except ValueError:
-        return False, f"the status list {url} has an unreadable validUntil {until!r}", "invalid"
-    subject = listing.get("credentialSubject")
-    if not has_type(subject, "BitstringStatusList") or purpose not in as_list(subject.get("statusPurpose")):
-        return False, f"the status list {url} is not a BitstringStatusList for {purpose!r}", "invalid"
-    try:
-        is_set = statuslist.is_set(statuslist.decode(subject.get("encodedList", ""), MAX_STATUS_LIST), index)
-    except (ValueError, OSError, EOFError) as exc:
-        return False, f"the status list {url} cannot be read: {exc}", "invalid"
-    if not is_set:
-        return True, f"{purpose}: bit {index} of {url} is clear (the list's proof verifies)", ""
-    if purpose == "revocation":
-        return False, f"revoked by the issuer (bit {index} of {url} is set)", REVOKED
-    if purpose == "suspension":
-        return False, f"suspended by the issuer (bit {index} of {url} is set)", "invalid"
-    return True, f"{purpose}: bit {index} of {url} is set (not a validity status)", ""
+        vcjwt.check_signature(token, public)
+    except ProofError as exc:
+        report.fail("signature", str(exc))
+        return
+    report.passed("signature", "the JWT signature verifies: the credential is unchanged since the issuer signed it")
 
 
 def _status(report: Report, credential: dict[str, Any], issuer: str, fetcher: Fetcher, now: datetime) -> None:
@@ -196,14 +145,16 @@ def _status(report: Report, credential: dict[str, Any], issuer: str, fetcher: Fe
     if not entries:
         report.passed("status", "no credentialStatus: the issuer cannot revoke this credential")
     for entry in entries:
-        ok, message, fails_as = _status_entry(entry, issuer, fetcher, now)
+        ok, message, fails_as = check_entry(entry, issuer, fetcher, now)
         report.add("status", ok, message, fails_as or "invalid")
 
 
 def _dates(report: Report, credential: dict[str, Any], now: datetime) -> None:
-    for name, key, legacy in (("valid-from", "validFrom", "issuanceDate"),
-                              ("valid-until", "validUntil", "expirationDate")):
-        value = credential.get(key, credential.get(legacy))
+    """validFrom/validUntil (VC 2.0), or issuanceDate/expirationDate (VC 1.1)."""
+    for name, modern, legacy in (("valid-from", "validFrom", "issuanceDate"),
+                                 ("valid-until", "validUntil", "expirationDate")):
+        key = modern if modern in credential or legacy not in credential else legacy
+        value = credential.get(key)
         if value is None:
             report.passed(name, f"no {key}" if name == "valid-from" else "no validUntil: it does not expire")
             continue
@@ -213,9 +164,9 @@ def _dates(report: Report, credential: dict[str, Any], now: datetime) -> None:
             report.fail(name, f"{key} is not a date-time: {value!r}")
             continue
         if name == "valid-from" and moment > now:
-            report.fail(name, f"not valid yet: validFrom {value} is after {show(now)}")
+            report.fail(name, f"not valid yet: {key} {value} is after {show(now)}")
         elif name == "valid-until" and moment < now:
-            report.fail(name, f"expired: validUntil {value} is before {show(now)}", EXPIRED)
+            report.fail(name, f"expired: {key} {value} is before {show(now)}", EXPIRED)
         else:
             report.passed(name, f"{key} {value} (checked at {show(now)})")
 
@@ -244,7 +195,7 @@ def _recipient(report: Report, credential: dict[str, Any], email: str) -> None:
 
 def verify_credential(report: Report, credential: dict[str, Any], fetcher: Fetcher,
                       recipient: str | None, now: datetime) -> None:
-    """Run every 3.0 check on ``credential``, adding them to ``report``."""
+    """Run every 3.0 check on ``credential`` (with an embedded proof), adding them to ``report``."""
     report.version = "3.0"
     issuer = _describe(report, credential)
     _shape(report, credential, issuer)
@@ -252,6 +203,24 @@ def verify_credential(report: Report, credential: dict[str, Any], fetcher: Fetch
     proof = _pick_proof(report, credential)
     if proof is not None:
         _signature(report, credential, proof, issuer, fetcher)
+    _status(report, credential, issuer, fetcher, now)
+    _dates(report, credential, now)
+    if recipient:
+        _recipient(report, credential, recipient)
+
+
+def verify_jwt(report: Report, token: str, fetcher: Fetcher, recipient: str | None, now: datetime) -> None:
+    """Run every 3.0 check on a VC-JWT: the JWS signs the JSON itself, so JSON-LD terms need no check."""
+    report.version = "3.0"
+    try:
+        _, payload, credential = vcjwt.unwrap(token)
+    except ValueError as exc:
+        report.fail("credential", f"the JWT holds no credential: {exc}")
+        return
+    issuer = _describe(report, credential)
+    _shape(report, credential, issuer)
+    report.passed("json-ld", "not needed: the JWT signature covers the credential's JSON as it is")
+    _jwt_signature(report, token, payload, credential, issuer, fetcher)
     _status(report, credential, issuer, fetcher, now)
     _dates(report, credential, now)
     if recipient:

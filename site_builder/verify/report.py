@@ -77,6 +77,7 @@ class Report:
     issuer: str = ""  # the issuer's name and id
     recipient: str = "not checked (give --recipient EMAIL)"
     checks: list[Check] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # what the verdict does not depend on, but a user should know
 
     def add(self, name: str, ok: bool, message: str, fails_as: str = INVALID) -> bool:
         """Record a check (its message tamed by ``shown``); returns ``ok`` so callers can stop after a failure."""
@@ -86,6 +87,10 @@ class Report:
     def fail(self, name: str, message: str, fails_as: str = INVALID) -> bool:
         """Record a failed check; returns False."""
         return self.add(name, False, message, fails_as)
+
+    def warn(self, message: str) -> None:
+        """Record a warning (tamed by ``shown``): no check fails because of it."""
+        self.warnings.append(shown(message, MESSAGE_LIMIT))
 
     def passed(self, name: str, message: str) -> bool:
         """Record a passed check; returns True."""
@@ -123,6 +128,7 @@ class Report:
             "recipient": shown(self.recipient, MESSAGE_LIMIT),
             "checks": [c.to_dict() for c in self.checks],
             "errors": self.errors,
+            "warnings": list(self.warnings),
         }
 
 
@@ -143,5 +149,6 @@ def render_text(report: Report) -> str:
     ]
     width = max((len(c.name) for c in report.checks), default=0)
     lines += [f"  {'✓' if c.ok else '✗'} {c.name.ljust(width)}  {c.message}" for c in report.checks]
+    lines += [f"  ! warning: {w}" for w in report.warnings]
     lines += ["", f"Result: {report.status.upper()}"]
     return "\n".join(lines)

