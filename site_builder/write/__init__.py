@@ -67,7 +67,8 @@ def write_outputs(outputs: Iterable[Renderable], output_dir: Path, manifest_path
                   memory: dict[str, tuple[str, int]] | None = None) -> WriteStats:
     """Bring ``output_dir`` to exactly ``outputs``; render only what changed.
 
-    ``memory``: a warm process's copy of the manifest (read from disk only when empty), updated in place.
+    ``memory``: a warm process's copy of the manifest (read from disk only when empty), updated in place;
+    with it, output/ is taken to hold what the manifest says (the process is its only writer).
     """
     output_dir = output_dir.resolve()
     files.remove_tree(manifest_path.parent / STAGING)  # what a killed first build was assembling
@@ -75,7 +76,8 @@ def write_outputs(outputs: Iterable[Renderable], output_dir: Path, manifest_path
     old = Manifest() if fresh else Manifest(dict(memory)) if memory else manifest.load(manifest_path, output_dir)
     if not old.complete:
         files.sweep_temporaries(output_dir, old.untrusted())
-    existing = set() if fresh else files.existing(output_dir)
+    # A warm process wrote output/ itself and keeps its manifest: trust it rather than walk every file.
+    existing = set() if fresh else set(old.files) if memory and old.complete else files.existing(output_dir)
     new: dict[str, tuple[str, int]] = {}
     total = 0
     to_make: list[Renderable] = []
