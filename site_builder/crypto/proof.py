@@ -53,6 +53,19 @@ class ProofError(ValueError):
     """Why a proof does not verify."""
 
 
+def signature_of(proof: dict[str, Any]) -> bytes:
+    """The signature of an assertionMethod proof (multibase base58btc ``proofValue``); ProofError if not one."""
+    if proof.get("proofPurpose") != "assertionMethod":
+        raise ProofError(f"proofPurpose must be 'assertionMethod', got {proof.get('proofPurpose')!r}")
+    value = proof.get("proofValue", "")
+    if not isinstance(value, str) or not value.startswith("z"):
+        raise ProofError("proofValue must be a base58btc multibase string")
+    try:
+        return base58.b58decode(value[1:])
+    except ValueError as exc:
+        raise ProofError("proofValue must be a base58btc multibase string") from exc
+
+
 def check(document: dict[str, Any], public: Ed25519PublicKey) -> dict[str, Any]:
     """Verify the document's single eddsa-rdfc-2022 proof with ``public``; return the proof."""
     proof = document.get("proof")
@@ -65,13 +78,8 @@ def check(document: dict[str, Any], public: Ed25519PublicKey) -> dict[str, Any]:
     if proof.get("type") != "DataIntegrityProof" or proof.get("cryptosuite") != CRYPTOSUITE:
         raise ProofError(f"unsupported proof type {proof.get('type')!r} / cryptosuite "
                          f"{proof.get('cryptosuite')!r} (only DataIntegrityProof with {CRYPTOSUITE})")
-    if proof.get("proofPurpose") != "assertionMethod":
-        raise ProofError(f"proofPurpose must be 'assertionMethod', got {proof.get('proofPurpose')!r}")
-    value = proof.get("proofValue", "")
-    if not isinstance(value, str) or not value.startswith("z"):
-        raise ProofError("proofValue must be a base58btc multibase string")
+    signature = signature_of(proof)
     try:
-        signature = base58.b58decode(value[1:])
         options = {k: v for k, v in proof.items() if k not in ("proofValue", "@context")}
         public.verify(signature, _hash_data(document, options))
     except (InvalidSignature, ValueError) as exc:

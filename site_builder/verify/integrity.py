@@ -15,12 +15,11 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-import base58
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pyld.jsonld import JsonLdError
 
-from site_builder.crypto.proof import ProofError
+from site_builder.crypto.proof import ProofError, signature_of
 from site_builder.linkeddata.jsonld import canonize
 from site_builder.verify import contexts
 from site_builder.verify.common import as_list
@@ -68,15 +67,7 @@ def check(document: dict[str, Any], proof: dict[str, Any], public: Ed25519Public
     """``proof`` (one of ``document``'s) verifies with ``public``; ProofError says why not."""
     if not supported(proof):
         raise ProofError(f"proof type {label(proof)} is not supported: {SUPPORTED}")
-    if proof.get("proofPurpose") != "assertionMethod":
-        raise ProofError(f"proofPurpose must be 'assertionMethod', got {proof.get('proofPurpose')!r}")
-    value = proof.get("proofValue", "")
-    if not isinstance(value, str) or not value.startswith("z"):
-        raise ProofError("proofValue must be a base58btc multibase string")
-    try:
-        signature = base58.b58decode(value[1:])
-    except ValueError as exc:
-        raise ProofError("proofValue must be a base58btc multibase string") from exc
+    signature = signature_of(proof)
     try:
         data = hash_data(document, proof)
     except ValueError as exc:

@@ -85,10 +85,7 @@ def _did_web(method_id: str, did: str, issuer: str, fetcher: Fetcher) -> PublicK
     if document.get("id") != did:
         raise KeyProblem(f"the DID document at {url} is for {document.get('id')!r}, not {did}")
     methods, listed = _listed(document, did)
-    if method_id not in listed:
-        known = ", ".join(sorted(listed)) or "none"
-        raise KeyProblem(f"{method_id} is not listed in assertionMethod of the DID document at {url} "
-                         f"(listed: {known})")
+    _require_listed(method_id, listed, f"the DID document at {url}")
     method = methods.get(method_id)
     if method is None:
         raise KeyProblem(f"the DID document at {url} lists {method_id} but does not describe it")
@@ -132,10 +129,7 @@ def _https(method_id: str, issuer: str, fetcher: Fetcher) -> PublicKey:
     if owner.get("id") != controller:
         raise KeyProblem(f"the controller document at {controller} is about {owner.get('id')!r}, not {controller}")
     _, listed = _listed(owner, controller)
-    if method_id not in listed:
-        known = ", ".join(sorted(listed)) or "none"
-        raise KeyProblem(f"{method_id} is not listed in assertionMethod of its controller document {controller} "
-                         f"(listed: {known})")
+    _require_listed(method_id, listed, f"its controller document {controller}")
     return _key_of(method, method_id)
 
 
@@ -167,3 +161,10 @@ def issuer_key(method_id: Any, issuer: str, fetcher: Fetcher) -> Ed25519PublicKe
     if not isinstance(public, Ed25519PublicKey):
         raise KeyProblem(f"{method_id} is not an Ed25519 key (the proof's cryptosuite needs one)")
     return public
+
+
+def _require_listed(method_id: str, listed: set[str], where: str) -> None:
+    """The key may sign credentials only if ``where`` lists it under assertionMethod."""
+    if method_id not in listed:
+        known = ", ".join(sorted(listed)) or "none"
+        raise KeyProblem(f"{method_id} is not listed in assertionMethod of {where} (listed: {known})")

@@ -113,6 +113,14 @@ def outside(scratch: Path) -> dict[str, str]:
     return {k: v for k, v in digest(scratch).items() if not k.startswith("site")}
 
 
+def _parsed(text: bytes, fallback: dict[str, Any]) -> dict[str, Any]:
+    """The settings as the corrupted file now holds them (the folder names may have changed)."""
+    try:
+        return tomllib.loads(text.decode("utf-8").removeprefix("\ufeff"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return fallback
+
+
 def _run_case(template: Path, data: dict[str, Any], corrupt: tuple[int, bytes] | None = None,
               base_url: str | None = None) -> None:
     with fresh_site(template) as (site, scratch):
@@ -122,6 +130,7 @@ def _run_case(template: Path, data: dict[str, Any], corrupt: tuple[int, bytes] |
             where = min(corrupt[0], len(text))
             text = text[:where] + corrupt[1] + text[where:]
         (site / "site.toml").write_bytes(text)
+        data = _parsed(text, data)
         around = outside(scratch)
         extra = ("--base-url", base_url) if base_url is not None else ()
         for argv in (("check", "--site", str(site)), ("build", "--site", str(site), *extra)):

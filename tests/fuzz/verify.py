@@ -16,7 +16,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from hypothesis import event, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.fuzz.content import DROP, get_at, pointers, replaced
@@ -28,6 +28,7 @@ from tests.fuzz.harness import (
     digest,
     fresh_site,
     no_network,
+    note_exit,
     remote,
     run_cli,
 )
@@ -120,7 +121,7 @@ def _verify(scratch: Path, source: str, extra: tuple[str, ...]) -> None:
     with no_network() as asked:
         run = run_cli("verify", source, "--map", f"https://{HOST}/={mapped}", "--map", f"http://{HOST}/={mapped}",
                       "--now", "2026-11-24T12:00:00Z", *extra)
-    event(f"verify exit {run.code}")
+    note_exit(run)
     assert_clean(run)
     assert not remote(asked), f"verify {source} looked up remote hosts {remote(asked)}"
     if run.err.startswith("error:") and not KNOWN_UNNAMED.match(run.err):  # an error, not a report of an invalid badge
@@ -210,7 +211,7 @@ def test_verify_mutated_badges(signed_output: Path, data: st.DataObject, how: st
         with no_network() as asked:
             run = run_cli("verify", arg, *(a for m in maps for a in ("--map", m)), "--now", "2026-11-24T12:00:00Z",
                           *extra)
-        event(f"verify exit {run.code}")
+        note_exit(run)
         assert_clean(run)
         assert not remote(asked), f"verify {arg} looked up remote hosts {remote(asked)}"
         assert digest(scratch) == before, f"verify {arg} changed files"
@@ -243,7 +244,7 @@ def test_verify_tampered_credential(signed_output: Path, data: st.DataObject, ex
         with no_network() as asked:
             run = run_cli("verify", str(source), *(a for m in maps for a in ("--map", m)),
                           "--now", "2026-11-24T12:00:00Z", *extra)
-        event(f"verify exit {run.code}")
+        note_exit(run)
         assert_clean(run)
         assert not remote(asked), f"verify looked up remote hosts {remote(asked)}"
         assert run.code != 0, f"a credential with {'/'.join(map(str, at))} = {new[:80]!r} verifies:\n{run.out[-2000:]}"
