@@ -10,20 +10,17 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from site_builder import __version__
-from site_builder.caches import BuildCache, ProofCache
-from site_builder.config import SiteConfig, build_time
-from site_builder.load.content import stat_signature
+from site_builder.caches import BuildCache, ProofCache, stat_signature
+from site_builder.config import SiteConfig, build_time, theme_folders
 from site_builder.model import Signed, Site
-from site_builder.plan.incremental import plan_warm
-from site_builder.plan.routes import plan
-from site_builder.render.context import Context
-from site_builder.render.theme import environment, theme_digest, theme_files, theme_folders
-from site_builder.urls import Urls
-from site_builder.validate import load_site, validate
 from site_builder.write import WriteStats, outputs_intact, write_outputs
 from site_builder.write.lock import build_lock
+
+if TYPE_CHECKING:
+    from site_builder.render.context import Context
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +55,10 @@ def make_context(config: SiteConfig, site: Site, signed: Signed | None = None,
                  cache: BuildCache | None = None, theme: str = "") -> Context:
     """What planning and rendering read. A warm process keeps the environment (compiled templates) of an
     unchanged theme (``theme``: the digest of its files)."""
+    from site_builder.render.context import Context
+    from site_builder.render.theme import environment, theme_digest, theme_files
+    from site_builder.urls import Urls
+
     folders = theme_folders(config)
     name = theme or theme_digest(folders)
     env = cache.env.get(name) if cache else None
@@ -100,6 +101,12 @@ def _build(config: SiteConfig, preview: bool, cache: BuildCache | None, strict: 
                                                                            folder / "manifest.json"):
             return BuildResult(last["assertions"], WriteStats(0, last["files"], 0, last["bytes"]),
                                tuple(last["warnings"]), unchanged=True)
+        # The stages, imported only now: a no-change build answers above without loading them.
+        from site_builder.plan.incremental import plan_warm
+        from site_builder.plan.routes import plan
+        from site_builder.render.theme import theme_digest
+        from site_builder.validate import load_site, validate
+
         site = load_site(config, when, cache.load if cache else None, strict=strict)  # 1. load, check -> model
         proofs = cache.proofs if cache else ProofCache.read(folder / "proofs.json")
         signed = validate(config, site, proofs, preview=preview,    # 1b. committed 3.0 content and proofs
@@ -124,6 +131,9 @@ def _build(config: SiteConfig, preview: bool, cache: BuildCache | None, strict: 
 
 def check(config: SiteConfig, strict: bool = False) -> Site:
     """Everything ``build`` checks (load, the whole graph, signed content, the plan), writing nothing."""
+    from site_builder.plan.routes import plan
+    from site_builder.validate import load_site, validate
+
     when = build_time(config)
     site = load_site(config, when, strict=strict)
     proofs = ProofCache.read(config.root / ".cache" / "badgesite" / "proofs.json")  # read, never saved here

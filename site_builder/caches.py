@@ -14,6 +14,7 @@ What stays process-global, and why (nothing else may; tests/test_architecture.py
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from dataclasses import dataclass, field
@@ -103,3 +104,18 @@ class BuildCache:
     manifest: dict[str, tuple[str, int]] = field(default_factory=dict)  # as written by the last build
     plan: PlanMemo = field(default_factory=PlanMemo)
     env: dict[str, Environment] = field(default_factory=dict)  # the theme's Jinja environment, by theme folders
+
+
+def stat_signature(*roots: Path) -> str:
+    """Names, sizes and mtimes of every file under ``roots`` (a root may be a single file)."""
+    h = hashlib.sha256()
+    for root in roots:
+        for folder, dirs, names in os.walk(root) if root.is_dir() else [(str(root.parent), [], [root.name])]:
+            dirs.sort()
+            for name in sorted(names):
+                try:
+                    stat = os.stat(os.path.join(folder, name))
+                except FileNotFoundError:
+                    continue
+                h.update(f"{folder}/{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return h.hexdigest()

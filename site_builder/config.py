@@ -298,3 +298,17 @@ def build_time(config: SiteConfig) -> datetime:
         return datetime.fromtimestamp(int(epoch), UTC).astimezone(config.zone)
     today = datetime.now(config.zone).date()
     return datetime.combine(today, time(0), config.zone)
+
+
+DEFAULT_THEME = Path(__file__).resolve().parent / "themes" / "default"
+
+
+def theme_folders(config: SiteConfig) -> list[Path]:
+    """The site's ``themes/<name>/`` (if configured and present) then the default theme."""
+    folders = []
+    if config.theme:
+        override = config.path("themes") / config.theme
+        if override.is_dir():
+            folders.append(override)
+    folders.append(DEFAULT_THEME)
+    return folders

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from site_builder.caches import LoadCache
+from site_builder.caches import LoadCache, stat_signature
 from site_builder.config import SiteConfig
 from site_builder.errors import Diagnostic, relative_name
 from site_builder.load.fields import Fields
@@ -69,21 +69,6 @@ def _discover(run: Run, cache: LoadCache | None) -> dict[str, list[JsonSource]]:
             elif source:
                 sources[kind].append(source)
     return sources
-
-
-def stat_signature(*roots: Path) -> str:
-    """Names, sizes and mtimes of every file under ``roots`` (a root may be a single file)."""
-    h = hashlib.sha256()
-    for root in roots:
-        for folder, dirs, names in os.walk(root) if root.is_dir() else [(str(root.parent), [], [root.name])]:
-            dirs.sort()
-            for name in sorted(names):
-                try:
-                    stat = os.stat(os.path.join(folder, name))
-                except FileNotFoundError:
-                    continue
-                h.update(f"{folder}/{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-    return h.hexdigest()
 
 
 def read_site(config: SiteConfig, now: datetime, cache: LoadCache | None = None) -> Loaded:

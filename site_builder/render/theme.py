@@ -25,22 +25,9 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from site_builder.config import SiteConfig
+from site_builder.config import DEFAULT_THEME, SiteConfig, theme_folders  # noqa: F401 (re-exported)
 from site_builder.errors import ConfigError, ThemeError
 from site_builder.render.text import render_markdown
-
-DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
-
-
-def theme_folders(config: SiteConfig) -> list[Path]:
-    """The site's ``themes/<name>/`` (if configured and present) then the default theme."""
-    folders = []
-    if config.theme:
-        override = config.path("themes") / config.theme
-        if override.is_dir():
-            folders.append(override)
-    folders.append(DEFAULT_THEME)
-    return folders
 
 
 def _shown(path: Path, folder: Path) -> str:
