@@ -64,9 +64,11 @@ def make_context(config: SiteConfig, site: Site, signed: Signed | None = None,
     env = cache.env.get(name) if cache else None
     if env is None:
         env = environment(folders)
-        if cache is not None:
+        if cache is not None:  # a warm process compiles every template now, not on the first edit it shows
             cache.env.clear()
             cache.env[name] = env
+            for template in theme_files(folders, "templates"):
+                env.get_template(template)
     return Context(site, config, Urls(config.base_url), env, theme_files(folders, "assets"),
                    code_digest(), signed or Signed())
 
