@@ -136,7 +136,7 @@ def test_other_keywords_are_not_inflated(tmp_path: Path, capsys: pytest.CaptureF
     assert png_texts(image, baking.PNG_KEYWORDS) == {"openbadges": "hello"}
     path = tmp_path / "other.png"
     path.write_bytes(image)
-    assert _verify_error(path, capsys) == "error: the baked PNG holds neither JSON, a JWS nor a URL\n"
+    assert _verify_error(path, capsys) == f"error: {path}: the baked PNG holds neither JSON, a JWS nor a URL\n"
 
 
 def test_truncated_and_corrupt_pngs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

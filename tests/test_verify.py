@@ -498,7 +498,8 @@ def test_sources_that_hold_no_badge(signed: Path, tmp_path: Path, capsys: pytest
     with pytest.raises(SourceError, match="the SVG holds no baked badge"):
         verify(str(signed / "output/achievements/tester.svg"), local(signed))
     assert main(["verify", str(write(tmp_path / "x.txt", "hello"))]) == 1
-    assert capsys.readouterr().err == "error: the JSON file holds neither JSON, a JWS nor a URL\n"
+    expected = f"error: {tmp_path / 'x.txt'}: the JSON file holds neither JSON, a JWS nor a URL\n"
+    assert capsys.readouterr().err == expected
 
 
 def test_local_site_refuses_other_urls(signed: Path, tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from site_builder.crypto.recipients import matches, new_identity, normalise_emai
 from site_builder.crypto.statuslist import LIST_SIZE
 from site_builder.errors import BadgesiteError
 from site_builder.load import layout
-from site_builder.load.fields import is_url
+from site_builder.load.fields import EARLIEST, LATEST, is_url
 from site_builder.model import UID, Site
 from site_builder.urls import Urls
 from site_builder.validate import load_site
@@ -50,9 +50,12 @@ def _check_date(value: str | None, what: str) -> str | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value).isoformat()
+        day = date.fromisoformat(value)
     except ValueError as exc:
         raise BadgesiteError(f"{what} must be a date YYYY-MM-DD, got {value!r}") from exc
+    if not EARLIEST <= day <= LATEST:  # what the loader accepts: refused before anything is written
+        raise BadgesiteError(f"{what} must be a date from {EARLIEST} to {LATEST}, got {value!r}")
+    return day.isoformat()
 
 
 def _achievement_slug(site: Site, ref: str) -> str:

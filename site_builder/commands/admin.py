@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 def issue(args: argparse.Namespace) -> int:
     config = load_config(args.site)
-    if args.to:
+    if args.to is not None:
         if not args.name:
             raise BadgesiteError("--name is required with --to (the earner's display name)")
         rows = [roster.RosterRow(args.name, args.to, args.evidence or "", args.narrative or "")]

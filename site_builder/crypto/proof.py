@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -19,6 +20,7 @@ from site_builder.crypto.keys import KeyPair
 from site_builder.linkeddata.jsonld import canonize
 
 CRYPTOSUITE = "eddsa-rdfc-2022"
+_BASE58BTC = re.compile(r"z[1-9A-HJ-NP-Za-km-z]+")
 
 
 @lru_cache(maxsize=256)
@@ -58,7 +60,7 @@ def signature_of(proof: dict[str, Any]) -> bytes:
     if proof.get("proofPurpose") != "assertionMethod":
         raise ProofError(f"proofPurpose must be 'assertionMethod', got {proof.get('proofPurpose')!r}")
     value = proof.get("proofValue", "")
-    if not isinstance(value, str) or not value.startswith("z"):
+    if not isinstance(value, str) or not _BASE58BTC.fullmatch(value):  # exactly: no padding, spaces or others
         raise ProofError("proofValue must be a base58btc multibase string")
     try:
         return base58.b58decode(value[1:])

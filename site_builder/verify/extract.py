@@ -79,9 +79,9 @@ def classify(text: str, origin: str, name: str = "") -> Source:
         except limits.TooDeep as exc:
             raise SourceError(f"{name or 'the ' + origin}: {exc}") from exc
         except ValueError as exc:
-            raise SourceError(f"the {origin} holds invalid JSON: {exc}") from exc
+            raise SourceError(f"{name + ': ' if name else ''}the {origin} holds invalid JSON: {exc}") from exc
         if not isinstance(document, dict):
-            raise SourceError(f"the {origin} holds JSON, but not a JSON object")
+            raise SourceError(f"{name + ': ' if name else ''}the {origin} holds JSON, but not a JSON object")
         return Source(OB3 if is_credential(document) else OB2, origin, document)
     if JWS.match(text):
         try:
@@ -89,13 +89,13 @@ def classify(text: str, origin: str, name: str = "") -> Source:
         except limits.TooDeep as exc:
             raise SourceError(f"{name or 'the ' + origin}: {exc}") from exc
         except ValueError as exc:
-            raise SourceError(f"the {origin} holds a malformed JWS: {exc}") from exc
+            raise SourceError(f"{name + ': ' if name else ''}the {origin} holds a malformed JWS: {exc}") from exc
         # By the payload, not the header: OB 2.0 signers may also say "typ": "JWT".
         jwt = isinstance(payload, dict) and (isinstance(payload.get("vc"), dict) or is_credential(payload))
         return Source(OB3_JWT if jwt else OB2_JWS, origin, payload if isinstance(payload, dict) else {}, text)
     if re.match(r"^https?://\S+$", text):
         return Source(URL, origin, text=text)
-    raise SourceError(f"the {origin} holds neither JSON, a JWS nor a URL")
+    raise SourceError(f"{name + ': ' if name else ''}the {origin} holds neither JSON, a JWS nor a URL")
 
 
 def _read(source: str) -> bytes:

@@ -115,6 +115,8 @@ class LocalSite:
         if not self.handles(url):
             raise FetchError(f"{url} is not under {self.prefix}")
         rest = unquote(urlsplit(url[len(self.prefix):]).path)
+        if "\0" in rest:
+            raise FetchError(f"refusing {url!r}: its path holds a NUL character")
         if rest == "" or rest.endswith("/"):
             rest += "index.html"
         path = (self.folder / rest).resolve()
