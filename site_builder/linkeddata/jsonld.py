@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -129,12 +130,17 @@ def _named_paths(value: Any, names: set[str], path: str, out: list[str]) -> None
             _named_paths(item, names, path, out)
 
 
+_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*")
+
+
 def _relative_types(expanded: Any, out: set[str]) -> None:
+    """``type`` values and node ids that are no absolute IRI: RDF cannot hold them, so no proof covers them."""
     if isinstance(expanded, dict):
         for key, item in expanded.items():
-            if key == "@type" and not isinstance(item, dict):
-                out.update(f"type {t}" for t in (item if isinstance(item, list) else [item])
-                           if isinstance(t, str) and ":" not in t)
+            if key in ("@type", "@id") and not isinstance(item, dict):
+                out.update(f"{'type' if key == '@type' else 'id'} {t}" for t in (item if isinstance(item, list)
+                                                                                  else [item])
+                           if isinstance(t, str) and not t.startswith("_:") and not _ABSOLUTE_IRI.fullmatch(t))
             else:
                 _relative_types(item, out)
     elif isinstance(expanded, list):
