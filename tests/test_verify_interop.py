@@ -22,10 +22,10 @@ from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from site_builder.cli import main
 from site_builder.crypto import keys as keylib
 from site_builder.crypto import proof, statuslist
-from site_builder.crypto.recipients import hash_email
 from site_builder.linkeddata.jsonld import canonize_full, canonize_pyld, dropped_terms
 from site_builder.verify import HttpFetcher, LocalSite, Report, RoutedFetcher, render_text, verify
 from tests.support import node
+from tests.test_verify import credential_template
 
 EMAIL = "ada@example.org"
 VC1 = "https://www.w3.org/2018/credentials/v1"
@@ -65,23 +65,13 @@ def did_key() -> keylib.KeyPair:
 
 
 def unsigned(issuer: str, contexts: list[str] | None = None) -> dict[str, Any]:
-    return {
-        "@context": contexts or [VC2, OB303],
-        "id": "urn:uuid:3f1d0c56-8f0e-4d55-9a43-0b3f0e9d2a11",
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": {"id": issuer, "type": ["Profile"], "name": "Elsewhere Academy"},
-        "validFrom": "2025-01-01T00:00:00Z",
-        "name": "Outside Badge",
-        "credentialSubject": {
-            "type": ["AchievementSubject"],
-            "identifier": [{"type": "IdentityObject", "identityType": "emailAddress", "hashed": True,
-                            "identityHash": hash_email(EMAIL, "abc"), "salt": "abc"}],
-            "achievement": {"id": "urn:uuid:6d3b4f8e-2c4a-4d0e-8f1e-5a7b9c0d1e2f", "type": ["Achievement"],
-                            "name": "Outside Badge", "description": "Made elsewhere.",
-                            "criteria": {"narrative": "Be elsewhere."},
-                            "image": {"id": "https://issuer.example.org/badge.png", "type": "Image"}},
-        },
-    }
+    """test_verify's outside credential, issued by ``issuer``, with an achievement image."""
+    document = credential_template()
+    document["@context"] = contexts or [VC2, OB303]
+    document["issuer"]["id"] = issuer
+    document["credentialSubject"]["achievement"]["image"] = {"id": "https://issuer.example.org/badge.png",
+                                                             "type": "Image"}
+    return document
 
 
 def b64(data: bytes) -> str:

@@ -18,10 +18,7 @@ def _issuer_file(config: SiteConfig, slug: str) -> tuple[Path, dict]:
     path = layout.file(config, "issuers", slug)
     if not path.is_file():
         raise BadgesiteError(f"no issuer {slug!r} ({path} does not exist)")
-    data = store.read(path)
-    if not isinstance(data, dict):
-        raise BadgesiteError(f"{path}: not a JSON object")
-    return path, data
+    return path, store.read(path)  # a JSON object, or a BadgesiteError naming the file
 
 
 def add_key(config: SiteConfig, slug: str, public_demo_key: bool = False, rotate: bool = False) -> Path:

@@ -8,7 +8,6 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
 
 import base58
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -112,14 +111,6 @@ def read_key(path: Path) -> KeyPair:
     if key.public_multibase != data.get("publicKeyMultibase"):
         raise BadgesiteError(f"{path}: the public key does not match the secret key")
     return key
-
-
-def did_web(base_url: str, *path: str) -> str:
-    """``https://user.github.io/repo/`` + issuers/x -> ``did:web:user.github.io:repo:issuers:x``."""
-    parts = urlsplit(base_url)
-    host = quote(parts.netloc, safe="")  # a port's colon is percent-encoded
-    segments = [s for s in parts.path.split("/") if s] + list(path)
-    return ":".join(["did:web", host, *segments])
 
 
 def did_web_url(did: str) -> str:

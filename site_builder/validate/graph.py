@@ -114,8 +114,9 @@ def _strings(value: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
 def _published_recipients(site: Site, sources: dict[tuple[str, str], JsonSource],
                           warnings: list[Diagnostic]) -> list[Diagnostic]:
     """Email-like text equal to a recipient's address (found by hashing it with each salt): an error."""
+    by_name = {src.name: src for src in sources.values()}
     candidates = [(w, email) for w in warnings if w.message.startswith("this looks like an email")
-                  for email in EMAIL_LIKE.findall(_value_at(sources, w))]
+                  for email in EMAIL_LIKE.findall(_value_at(by_name[w.file], w.pointer))]
     errors = []
     for warning, email in candidates:
         if any(matches(email, a.recipient) for a in site.assertions.values()) or any(
@@ -127,10 +128,9 @@ def _published_recipients(site: Site, sources: dict[tuple[str, str], JsonSource]
     return errors
 
 
-def _value_at(sources: dict[tuple[str, str], JsonSource], diag: Diagnostic) -> str:
-    src = next(s for s in sources.values() if s.name == diag.file)
+def _value_at(src: JsonSource, pointer: str) -> str:
     value: Any = src.data
-    for part in diag.pointer.split("/")[1:]:
+    for part in pointer.split("/")[1:]:
         part = part.replace("~1", "/").replace("~0", "~")
         value = value[int(part)] if isinstance(value, list) else value[part]
     return value if isinstance(value, str) else ""
