@@ -145,7 +145,7 @@ def _status(report: Report, credential: dict[str, Any], issuer: str, fetcher: Fe
     if not entries:
         report.passed("status", "no credentialStatus: the issuer cannot revoke this credential")
     for entry in entries:
-        ok, message, fails_as = check_entry(entry, issuer, fetcher, now)
+        ok, message, fails_as = check_entry(entry, issuer, fetcher, now, credential.get("id"))
         report.add("status", ok, message, fails_as or "invalid")
 
 
